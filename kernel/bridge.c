@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: a synthetic PCI host bridge in a private PCI domain.
+ *
+ * Orchestrators (libvirt, Nova, KubeVirt) only accept mdev parents that are
+ * PCI devices, so each pGPU is a PCI function on bus 00 of a root bus we
+ * create ourselves. Nothing here touches hardware: configuration space is
+ * answered from memory by our pci_ops, and the functions have no BARs.
+ */
+#include <linux/ioport.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+
+#include "compat.h"
+#include "mdgpu.h"
+
+/**
+ * struct mdgpu_bridge - the host bridge and the config space behind it
+ * @sysdata: x86 requires a struct pci_sysdata as the root bus's sysdata;
+ *           it carries our domain number. Must be the first member.
+ * @busn: bus number resource, [bus 00] only
+ * @bus: the root bus, NULL when the bridge does not exist
+ * @nr_gpus: number of populated slots, 0 to nr_gpus - 1
+ * @cfg: configuration space of each slot; accessed only from pci_ops,
+ *       which the PCI core serialises with its pci_lock
+ */
+struct mdgpu_bridge {
+	struct pci_sysdata sysdata;
+	struct resource busn;
+	struct pci_bus *bus;
+	unsigned int nr_gpus;
+	u8 cfg[MDGPU_MAX_PGPUS][PCI_CFG_SPACE_SIZE];
+};
+
+static struct mdgpu_bridge *mdgpu_bridge;
+
+static const struct mdgpu_pci_id mdgpu_pgpu_id = {
+	.vendor = MDGPU_PGPU_VENDOR_ID,
+	.device = MDGPU_PGPU_DEVICE_ID,
+	.subsys_vendor = MDGPU_PGPU_SUBSYS_VENDOR_ID,
+	.subsys_device = MDGPU_PGPU_SUBSYS_ID,
+	.class = MDGPU_PGPU_CLASS,
+	.revision = MDGPU_PGPU_REVISION,
+};
+
+/* Returns the slot's config space, or NULL if nothing answers at @devfn. */
+static u8 *mdgpu_bridge_cfg(struct pci_bus *bus, unsigned int devfn,
+			    int where, int size)
+{
+	struct mdgpu_bridge *br = bus->sysdata;
+
+	if (bus->number || PCI_FUNC(devfn) || PCI_SLOT(devfn) >= br->nr_gpus)
+		return NULL;
+	if (where < 0 || where + size > PCI_CFG_SPACE_SIZE)
+		return NULL;
+	return br->cfg[PCI_SLOT(devfn)];
+}
+
+static int mdgpu_bridge_read(struct pci_bus *bus, unsigned int devfn,
+			     int where, int size, u32 *val)
+{
+	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size);
+
+	if (!cfg) {
+		PCI_SET_ERROR_RESPONSE(val);
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	}
+	switch (size) {
+	case 1:
+		*val = cfg[where];
+		break;
+	case 2:
+		*val = get_unaligned_le16(cfg + where);
+		break;
+	case 4:
+		*val = get_unaligned_le32(cfg + where);
+		break;
+	default:
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+	}
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static int mdgpu_bridge_write(struct pci_bus *bus, unsigned int devfn,
+			      int where, int size, u32 val)
+{
+	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size);
+	int i;
+
+	if (!cfg)
+		return PCIBIOS_DEVICE_NOT_FOUND;
+	if (size != 1 && size != 2 && size != 4)
+		return PCIBIOS_BAD_REGISTER_NUMBER;
+
+	/* Byte by byte, so that any access width lands on the same rules. */
+	for (i = 0; i < size; i++)
+		mdgpu_cfg_write_byte(cfg, where + i, val >> (8 * i));
+	return PCIBIOS_SUCCESSFUL;
+}
+
+static struct pci_ops mdgpu_bridge_ops = {
+	.read = mdgpu_bridge_read,
+	.write = mdgpu_bridge_write,
+};
+
+/**
+ * mdgpu_bridge_create() - create the host bridge and scan its pGPUs
+ * @domain: PCI domain of the new root bus (16 bits)
+ * @nr_gpus: number of pGPU functions, each in its own slot
+ *
+ * The pGPUs are added to the device model before this returns, so the
+ * mdgpu PCI driver, if registered, binds them right away.
+ *
+ * Return: 0, -EEXIST if the domain already has a bus 00, or -errno.
+ */
+int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
+{
+	struct mdgpu_bridge *br;
+	struct pci_bus *bus;
+	LIST_HEAD(resources);
+	unsigned int i;
+	int ret = 0;
+
+	br = kzalloc(sizeof(*br), GFP_KERNEL);
+	if (!br)
+		return -ENOMEM;
+	br->sysdata.domain = domain;
+	br->sysdata.node = NUMA_NO_NODE;
+	br->busn.name = "mdgpu bus";
+	br->busn.flags = IORESOURCE_BUS;	/* [bus 00] */
+	br->nr_gpus = nr_gpus;
+	for (i = 0; i < nr_gpus; i++)
+		mdgpu_cfg_init_header(br->cfg[i], &mdgpu_pgpu_id);
+	pci_add_resource(&resources, &br->busn);
+
+	pci_lock_rescan_remove();
+	if (pci_find_bus(domain, 0)) {
+		pr_err("PCI domain %04x is in use; choose another with pci_domain=\n",
+		       domain);
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	bus = pci_create_root_bus(NULL, 0, &mdgpu_bridge_ops, &br->sysdata,
+				  &resources);
+	if (!bus) {
+		ret = -ENODEV;
+		goto out_unlock;
+	}
+	br->bus = bus;
+	mdgpu_bridge = br;
+	pci_scan_child_bus(bus);
+	pci_bus_add_devices(bus);
+out_unlock:
+	pci_unlock_rescan_remove();
+	pci_free_resource_list(&resources);
+	if (ret)
+		kfree(br);
+	return ret;
+}
+
+/**
+ * mdgpu_bridge_destroy() - hot-unplug every pGPU and remove the root bus
+ *
+ * Each pGPU's driver remove runs first, which removes its vGPUs.
+ */
+void mdgpu_bridge_destroy(void)
+{
+	struct mdgpu_bridge *br = mdgpu_bridge;
+
+	if (!br)
+		return;
+	pci_lock_rescan_remove();
+	pci_stop_root_bus(br->bus);
+	pci_remove_root_bus(br->bus);
+	pci_unlock_rescan_remove();
+	mdgpu_bridge = NULL;
+	kfree(br);
+}

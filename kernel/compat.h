@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mdgpu: every difference between the kernel lines we support (Debian 6.1
+ * and 6.12) lives in this file and nowhere else. Cuts: 6.2, where the VFIO
+ * core took over freeing devices and grew the iommufd callbacks, and 6.12,
+ * where asm/unaligned.h moved to linux/unaligned.h.
+ */
+#ifndef MDGPU_COMPAT_H
+#define MDGPU_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/vfio.h>
+
+/* True when building against kernel @major.@minor or later. */
+#define MDGPU_KERNEL_SINCE(major, minor)				\
+	((LINUX_VERSION_MAJOR << 8 | LINUX_VERSION_PATCHLEVEL) >=	\
+	 ((major) << 8 | (minor)))
+
+#if MDGPU_KERNEL_SINCE(6, 12)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+#if !MDGPU_KERNEL_SINCE(6, 2)
+
+/* 6.1: the driver's release callback must free the vfio_device itself. */
+static inline void mdgpu_compat_vfio_release(struct vfio_device *vdev)
+{
+	vfio_free_device(vdev);
+}
+
+/* 6.1: struct vfio_device_ops has no iommufd members. */
+#define MDGPU_COMPAT_VFIO_IOMMUFD_OPS
+
+#else
+
+/* 6.2+: the core frees the vfio_device after the release callback. */
+static inline void mdgpu_compat_vfio_release(struct vfio_device *vdev)
+{
+}
+
+/* 6.2+: emulated-IOMMU devices name the core's emulated iommufd helpers. */
+#define MDGPU_COMPAT_VFIO_IOMMUFD_OPS					\
+	.bind_iommufd	= vfio_iommufd_emulated_bind,			\
+	.unbind_iommufd	= vfio_iommufd_emulated_unbind,			\
+	.attach_ioas	= vfio_iommufd_emulated_attach_ioas,		\
+	.detach_ioas	= vfio_iommufd_emulated_detach_ioas,
+
+#endif
+
+#endif /* MDGPU_COMPAT_H */

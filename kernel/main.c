@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: module parameters, load and unload.
+ *
+ * Load order matters: the mdev driver must exist before a pGPU registers
+ * as a parent, and the PCI driver before the bridge adds the pGPUs, so
+ * that they bind as soon as they appear. Unload runs in reverse: removing
+ * the bridge hot-unplugs every pGPU, which removes its vGPUs.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+
+#include "mdgpu.h"
+
+unsigned int mdgpu_num_gpus = 2;
+module_param_named(num_gpus, mdgpu_num_gpus, uint, 0444);
+MODULE_PARM_DESC(num_gpus, "Number of simulated pGPUs, 1-32 (default 2)");
+
+unsigned int mdgpu_vram_mb = 4096;
+module_param_named(vram_mb, mdgpu_vram_mb, uint, 0444);
+MODULE_PARM_DESC(vram_mb,
+		 "VRAM per pGPU in MiB, a multiple of 16, 16-65536 (default 4096)");
+
+static char *mdgpu_placement = "mixed";
+module_param_named(placement, mdgpu_placement, charp, 0444);
+MODULE_PARM_DESC(placement,
+		 "vGPU placement: \"mixed\" types per pGPU or \"strict\" one type per pGPU (default mixed)");
+bool mdgpu_strict_placement;
+
+static unsigned int mdgpu_vram_limit_mb;
+module_param_named(vram_limit_mb, mdgpu_vram_limit_mb, uint, 0444);
+MODULE_PARM_DESC(vram_limit_mb,
+		 "Host memory in MiB that VRAM of all vGPUs may actually occupy; 0: half of RAM (default 0)");
+
+static unsigned int mdgpu_pci_domain = MDGPU_DEFAULT_PCI_DOMAIN;
+module_param_named(pci_domain, mdgpu_pci_domain, uint, 0444);
+MODULE_PARM_DESC(pci_domain,
+		 "PCI domain of the pGPUs' host bridge, 0-0xffff (default 0x6d67)");
+
+static int mdgpu_check_params(void)
+{
+	if (!mdgpu_num_gpus || mdgpu_num_gpus > MDGPU_MAX_PGPUS) {
+		pr_err("num_gpus=%u: must be 1-%u\n", mdgpu_num_gpus,
+		       MDGPU_MAX_PGPUS);
+		return -EINVAL;
+	}
+	if (mdgpu_vram_mb < 16 || mdgpu_vram_mb > 65536 || mdgpu_vram_mb % 16) {
+		pr_err("vram_mb=%u: must be a multiple of 16 in 16-65536\n",
+		       mdgpu_vram_mb);
+		return -EINVAL;
+	}
+	if (sysfs_streq(mdgpu_placement, "strict")) {
+		mdgpu_strict_placement = true;
+	} else if (!sysfs_streq(mdgpu_placement, "mixed")) {
+		pr_err("placement=%s: must be \"mixed\" or \"strict\"\n",
+		       mdgpu_placement);
+		return -EINVAL;
+	}
+	if (mdgpu_pci_domain > 0xffff) {
+		pr_err("pci_domain=%#x: must fit in 16 bits\n",
+		       mdgpu_pci_domain);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init mdgpu_init(void)
+{
+	int ret;
+
+	ret = mdgpu_check_params();
+	if (ret)
+		return ret;
+
+	mdgpu_pci_driver.driver.dev_groups = mdgpu_types_sysfs_init();
+
+	ret = mdev_register_driver(&mdgpu_mdev_driver);
+	if (ret)
+		return ret;
+	ret = pci_register_driver(&mdgpu_pci_driver);
+	if (ret)
+		goto err_mdev;
+	ret = mdgpu_bridge_create(mdgpu_pci_domain, mdgpu_num_gpus);
+	if (ret)
+		goto err_pci;
+	pr_info("%u pGPUs in PCI domain %04x\n", mdgpu_num_gpus,
+		mdgpu_pci_domain);
+	return 0;
+
+err_pci:
+	pci_unregister_driver(&mdgpu_pci_driver);
+err_mdev:
+	mdev_unregister_driver(&mdgpu_mdev_driver);
+	return ret;
+}
+
+static void __exit mdgpu_exit(void)
+{
+	mdgpu_bridge_destroy();
+	pci_unregister_driver(&mdgpu_pci_driver);
+	mdev_unregister_driver(&mdgpu_mdev_driver);
+}
+
+module_init(mdgpu_init);
+module_exit(mdgpu_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Simulated GPUs shared as VFIO mediated devices (vGPUs)");
+MODULE_AUTHOR("The mdgpu authors");

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: the PCI driver for the pGPUs and their VRAM/instance accounting.
+ *
+ * Binding a pGPU registers it as an mdev parent with every catalogue type
+ * that fits in its VRAM; unbinding (driver unload, PCI remove, hot-unplug)
+ * unregisters it, which removes its vGPUs first.
+ */
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "mdgpu.h"
+
+/**
+ * mdgpu_pgpu_available() - how many vGPUs of @type @pgpu can still take
+ * @pgpu: the pGPU
+ * @type: one of its types
+ *
+ * Limited by the type's max_instance and by free VRAM; in strict placement
+ * mode, zero while the pGPU hosts a vGPU of another type.
+ *
+ * Return: number of instances.
+ */
+unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
+				  struct mdgpu_type *type)
+{
+	u64 fb = (u64)type->info->fb_mib * SZ_1M;
+	unsigned int by_max, by_vram;
+
+	mutex_lock(&pgpu->lock);
+	if (mdgpu_strict_placement && pgpu->nr_vgpus != type->nr_vgpus) {
+		mutex_unlock(&pgpu->lock);
+		return 0;
+	}
+	by_max = mdgpu_type_max_instance(type->info) - type->nr_vgpus;
+	by_vram = div64_u64(pgpu->vram_size - pgpu->vram_reserved, fb);
+	mutex_unlock(&pgpu->lock);
+	return min(by_max, by_vram);
+}
+
+/**
+ * mdgpu_pgpu_reserve() - claim a vGPU's place and VRAM on its pGPU
+ * @pgpu: the pGPU
+ * @type: type of the new vGPU
+ *
+ * Return: 0, -EBUSY if strict placement forbids mixing with the types
+ * already present, or -ENOSPC if the type's max_instance or the pGPU's
+ * VRAM is exhausted.
+ */
+int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type)
+{
+	u64 fb = (u64)type->info->fb_mib * SZ_1M;
+	int ret = 0;
+
+	mutex_lock(&pgpu->lock);
+	if (mdgpu_strict_placement && pgpu->nr_vgpus != type->nr_vgpus)
+		ret = -EBUSY;
+	else if (type->nr_vgpus >= mdgpu_type_max_instance(type->info) ||
+		 pgpu->vram_size - pgpu->vram_reserved < fb)
+		ret = -ENOSPC;
+	if (!ret) {
+		pgpu->vram_reserved += fb;
+		pgpu->nr_vgpus++;
+		type->nr_vgpus++;
+	}
+	mutex_unlock(&pgpu->lock);
+	return ret;
+}
+
+/**
+ * mdgpu_pgpu_unreserve() - give back what mdgpu_pgpu_reserve() claimed
+ * @pgpu: the pGPU
+ * @type: type of the departing vGPU
+ */
+void mdgpu_pgpu_unreserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type)
+{
+	mutex_lock(&pgpu->lock);
+	pgpu->vram_reserved -= (u64)type->info->fb_mib * SZ_1M;
+	pgpu->nr_vgpus--;
+	type->nr_vgpus--;
+	mutex_unlock(&pgpu->lock);
+}
+
+/* /sys/bus/pci/devices/<pgpu>/mdgpu/: the pGPU's own state */
+enum mdgpu_pgpu_field {
+	MDGPU_PF_VRAM_TOTAL,
+	MDGPU_PF_VRAM_RESERVED,
+	MDGPU_PF_VRAM_FREE,
+	MDGPU_PF_NR_VGPUS,
+};
+
+static ssize_t mdgpu_pgpu_field_show(struct device *dev, char *buf,
+				     enum mdgpu_pgpu_field field)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	u64 val;
+
+	mutex_lock(&pgpu->lock);
+	switch (field) {
+	case MDGPU_PF_VRAM_TOTAL:
+		val = pgpu->vram_size / SZ_1M;
+		break;
+	case MDGPU_PF_VRAM_RESERVED:
+		val = pgpu->vram_reserved / SZ_1M;
+		break;
+	case MDGPU_PF_VRAM_FREE:
+		val = (pgpu->vram_size - pgpu->vram_reserved) / SZ_1M;
+		break;
+	default:
+		val = pgpu->nr_vgpus;
+		break;
+	}
+	mutex_unlock(&pgpu->lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static ssize_t vram_total_mib_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_TOTAL);
+}
+static DEVICE_ATTR_RO(vram_total_mib);
+
+static ssize_t vram_reserved_mib_show(struct device *dev,
+				      struct device_attribute *attr, char *buf)
+{
+	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_RESERVED);
+}
+static DEVICE_ATTR_RO(vram_reserved_mib);
+
+static ssize_t vram_free_mib_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_FREE);
+}
+static DEVICE_ATTR_RO(vram_free_mib);
+
+static ssize_t nr_vgpus_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_NR_VGPUS);
+}
+static DEVICE_ATTR_RO(nr_vgpus);
+
+static ssize_t placement_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mdgpu_strict_placement ? "strict" : "mixed");
+}
+static DEVICE_ATTR_RO(placement);
+
+static struct attribute *mdgpu_pgpu_attrs[] = {
+	&dev_attr_vram_total_mib.attr,
+	&dev_attr_vram_reserved_mib.attr,
+	&dev_attr_vram_free_mib.attr,
+	&dev_attr_nr_vgpus.attr,
+	&dev_attr_placement.attr,
+	NULL,
+};
+
+const struct attribute_group mdgpu_pgpu_group = {
+	.name = MDGPU_SYSFS_PGPU_GROUP,
+	.attrs = mdgpu_pgpu_attrs,
+};
+
+static void mdgpu_pgpu_free(struct mdgpu_pgpu *pgpu)
+{
+	kfree(pgpu->mtypes);
+	kfree(pgpu->types);
+	kfree(pgpu);
+}
+
+static int mdgpu_pgpu_probe(struct pci_dev *pdev,
+			    const struct pci_device_id *id)
+{
+	struct mdgpu_pgpu *pgpu;
+	unsigned int i, n = 0;
+	int ret;
+
+	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
+	if (!pgpu)
+		return -ENOMEM;
+	pgpu->types = kcalloc(mdgpu_type_catalogue_size, sizeof(*pgpu->types),
+			      GFP_KERNEL);
+	pgpu->mtypes = kcalloc(mdgpu_type_catalogue_size,
+			       sizeof(*pgpu->mtypes), GFP_KERNEL);
+	if (!pgpu->types || !pgpu->mtypes) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	mutex_init(&pgpu->lock);
+	pgpu->pdev = pdev;
+	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
+
+	/* Same order and filter as mdgpu_types_sysfs_init(). */
+	for (i = 0; i < mdgpu_type_catalogue_size; i++) {
+		const struct mdgpu_type_info *info = &mdgpu_type_catalogue[i];
+		struct mdgpu_type *type = &pgpu->types[n];
+
+		if (!mdgpu_type_max_instance(info))
+			continue;
+		type->info = info;
+		type->pgpu = pgpu;
+		type->mtype.sysfs_name = info->name;
+		type->mtype.pretty_name = info->pretty_name;
+		pgpu->mtypes[n++] = &type->mtype;
+	}
+	pgpu->nr_types = n;
+	pci_set_drvdata(pdev, pgpu);
+
+	ret = mdev_register_parent(&pgpu->parent, &pdev->dev,
+				   &mdgpu_mdev_driver, pgpu->mtypes, n);
+	if (ret)
+		goto err_free;
+	pci_info(pdev, "pGPU with %u MiB VRAM, %u vGPU types\n",
+		 mdgpu_vram_mb, n);
+	return 0;
+
+err_free:
+	mdgpu_pgpu_free(pgpu);
+	return ret;
+}
+
+static void mdgpu_pgpu_remove(struct pci_dev *pdev)
+{
+	struct mdgpu_pgpu *pgpu = pci_get_drvdata(pdev);
+
+	/*
+	 * Removes every vGPU first; each vGPU's removal waits until its user
+	 * has closed it. After this no mdev references the types any more.
+	 */
+	mdev_unregister_parent(&pgpu->parent);
+	mdgpu_pgpu_free(pgpu);
+}
+
+static const struct pci_device_id mdgpu_pci_ids[] = {
+	{ PCI_DEVICE(MDGPU_PGPU_VENDOR_ID, MDGPU_PGPU_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, mdgpu_pci_ids);
+
+struct pci_driver mdgpu_pci_driver = {
+	.name = MDGPU_DRIVER_NAME,
+	.id_table = mdgpu_pci_ids,
+	.probe = mdgpu_pgpu_probe,
+	.remove = mdgpu_pgpu_remove,
+	/* .driver.dev_groups is filled in by mdgpu_init() */
+};

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: per-vGPU attributes, /sys/bus/mdev/devices/<uuid>/mdgpu/.
+ *
+ * The type values are printed by the same function as the type's own files
+ * and description, so a vGPU always shows exactly what its type promised.
+ */
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "mdgpu.h"
+
+struct mdgpu_vgpu_field_attr {
+	struct device_attribute dattr;
+	enum mdgpu_type_field field;
+};
+
+static ssize_t mdgpu_vgpu_field_show(struct device *dev,
+				     struct device_attribute *dattr, char *buf)
+{
+	struct mdgpu_vgpu_field_attr *attr =
+		container_of(dattr, struct mdgpu_vgpu_field_attr, dattr);
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return mdgpu_type_field_show(vgpu->type->info, attr->field, buf);
+}
+
+#define MDGPU_VGPU_FIELD_ATTR(_name, _field)				\
+	static struct mdgpu_vgpu_field_attr mdgpu_vgpu_attr_##_name = {	\
+		.dattr = __ATTR(_name, 0444, mdgpu_vgpu_field_show, NULL), \
+		.field = _field,					\
+	}
+
+MDGPU_VGPU_FIELD_ATTR(framebuffer_mib, MDGPU_TF_FRAMEBUFFER_MIB);
+MDGPU_VGPU_FIELD_ATTR(num_heads, MDGPU_TF_NUM_HEADS);
+MDGPU_VGPU_FIELD_ATTR(max_resolution, MDGPU_TF_MAX_RESOLUTION);
+MDGPU_VGPU_FIELD_ATTR(max_xres, MDGPU_TF_MAX_XRES);
+MDGPU_VGPU_FIELD_ATTR(max_yres, MDGPU_TF_MAX_YRES);
+MDGPU_VGPU_FIELD_ATTR(max_instance, MDGPU_TF_MAX_INSTANCE);
+MDGPU_VGPU_FIELD_ATTR(frl_config, MDGPU_TF_FRL_CONFIG);
+
+/* The full type name, as under mdev_supported_types ("mdgpu-4g"). */
+static ssize_t type_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s-%s\n", MDGPU_DRIVER_NAME,
+			  vgpu->type->info->name);
+}
+static DEVICE_ATTR_RO(type);
+
+/* The pGPU's PCI address, the form Nova and libvirt use for parents. */
+static ssize_t pgpu_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n", pci_name(vgpu->type->pgpu->pdev));
+}
+static DEVICE_ATTR_RO(pgpu);
+
+static struct attribute *mdgpu_vgpu_attrs[] = {
+	&dev_attr_type.attr,
+	&dev_attr_pgpu.attr,
+	&mdgpu_vgpu_attr_framebuffer_mib.dattr.attr,
+	&mdgpu_vgpu_attr_num_heads.dattr.attr,
+	&mdgpu_vgpu_attr_max_resolution.dattr.attr,
+	&mdgpu_vgpu_attr_max_xres.dattr.attr,
+	&mdgpu_vgpu_attr_max_yres.dattr.attr,
+	&mdgpu_vgpu_attr_max_instance.dattr.attr,
+	&mdgpu_vgpu_attr_frl_config.dattr.attr,
+	NULL,
+};
+
+static const struct attribute_group mdgpu_vgpu_group = {
+	.name = MDGPU_SYSFS_VGPU_GROUP,
+	.attrs = mdgpu_vgpu_attrs,
+};
+
+const struct attribute_group *mdgpu_vgpu_groups[] = {
+	&mdgpu_vgpu_group,
+	NULL,
+};
