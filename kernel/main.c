@@ -74,7 +74,7 @@ static int __init mdgpu_init(void)
 	if (ret)
 		return ret;
 
-	mdgpu_pci_driver.driver.dev_groups = mdgpu_types_sysfs_init();
+	mdgpu_pci_driver.dev_groups = mdgpu_types_sysfs_init();
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
 	if (ret)

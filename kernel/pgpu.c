@@ -248,5 +248,5 @@ struct pci_driver mdgpu_pci_driver = {
 	.id_table = mdgpu_pci_ids,
 	.probe = mdgpu_pgpu_probe,
 	.remove = mdgpu_pgpu_remove,
-	/* .driver.dev_groups is filled in by mdgpu_init() */
+	/* .dev_groups is filled in by mdgpu_init() */
 };
