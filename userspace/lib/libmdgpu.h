@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libmdgpu: userspace access to mdgpu pGPUs and vGPUs.
+ *
+ * Every function that can fail returns 0 (or a non-negative count) on
+ * success and a negative errno on failure. On failure it also records a
+ * message naming the object and the reason, for example
+ *   "create mdgpu-4g on 6d67:00:00.0 as <uuid>: No space left on device",
+ * which mdgpu_last_error() returns until the next failure in the same
+ * thread. Nothing is printed.
+ *
+ * Concerns, one source file each:
+ *   error.c  the last-error message
+ *   sysfs.c  reading and writing sysfs attributes
+ *   uuid.c   UUID generation and validation
+ *   pgpu.c   pGPU enumeration, pGPU and type attributes
+ *   vgpu.c   vGPU create/remove/enumeration and attributes
+ *   vfio.c   opening a vGPU through VFIO, regions, config space
+ */
+#ifndef LIBMDGPU_H
+#define LIBMDGPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/vfio.h>
+
+#include "mdgpu.h"	/* uapi: PCI IDs and sysfs names */
+
+#define MDGPU_SYSFS_PCI_DEVICES		"/sys/bus/pci/devices"
+#define MDGPU_SYSFS_PCI_DRIVER		"/sys/bus/pci/drivers/" MDGPU_DRIVER_NAME
+#define MDGPU_SYSFS_MDEV_BUS		"/sys/class/mdev_bus"
+#define MDGPU_SYSFS_MDEV_DEVICES	"/sys/bus/mdev/devices"
+#define MDGPU_VFIO_CONTAINER		"/dev/vfio/vfio"
+
+#define MDGPU_UUID_LEN		36	/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" */
+#define MDGPU_UUID_SIZE		(MDGPU_UUID_LEN + 1)
+#define MDGPU_PCI_NAME_SIZE	16	/* "dddd:bb:ss.f" and its NUL */
+#define MDGPU_TYPE_NAME_SIZE	32	/* "mdgpu-512m" and its NUL */
+#define MDGPU_ERROR_SIZE	512
+
+/* error.c */
+
+/**
+ * mdgpu_last_error() - message of this thread's most recent failure
+ *
+ * Return: a NUL-terminated message, "" if nothing has failed yet.
+ */
+const char *mdgpu_last_error(void);
+
+/* Record a failure message; returns -@err for "return mdgpu_fail(...)". */
+int mdgpu_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* sysfs.c */
+
+/*
+ * Read a sysfs attribute into @buf (NUL-terminated, one trailing newline
+ * removed). Returns its length or -errno (-EOVERFLOW if @buf is too small).
+ */
+int mdgpu_sysfs_read(const char *path, char *buf, size_t size);
+/* Read an attribute holding one integer (decimal, 0x hex or 0 octal). */
+int mdgpu_sysfs_read_u64(const char *path, uint64_t *val);
+int mdgpu_sysfs_read_s64(const char *path, int64_t *val);
+/*
+ * Write @str to a sysfs attribute with a single write(2). Returns 0, or the
+ * -errno of open(2) or write(2); a short write is -EIO.
+ */
+int mdgpu_sysfs_write(const char *path, const char *str);
+/* Write @len bytes of @data exactly as given (no terminator implied). */
+int mdgpu_sysfs_write_raw(const char *path, const void *data, size_t len);
+/* Last component of a symlink's target ("mdgpu" for .../driver). */
+int mdgpu_sysfs_link_name(const char *path, char *buf, size_t size);
+/* Whether @path exists (lstat, so dangling links count). */
+bool mdgpu_sysfs_exists(const char *path);
+/* snprintf into @buf; -ENAMETOOLONG if it does not fit. */
+int mdgpu_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* uuid.c */
+
+/* A fresh random UUID from the kernel, lower case, NUL-terminated. */
+int mdgpu_uuid_generate(char uuid[MDGPU_UUID_SIZE]);
+/* Whether @s is exactly a 36-character UUID in 8-4-4-4-12 form. */
+bool mdgpu_uuid_is_valid(const char *s);
+
+/* pgpu.c */
+
+/**
+ * struct mdgpu_pgpu_list - pGPUs bound to the mdgpu PCI driver
+ * @count: entries in @name
+ * @name: PCI addresses ("6d67:00:00.0"), sorted
+ */
+struct mdgpu_pgpu_list {
+	unsigned int count;
+	char name[MDGPU_MAX_PGPUS][MDGPU_PCI_NAME_SIZE];
+};
+
+/*
+ * List the pGPUs bound to the mdgpu PCI driver that are mdev parents.
+ * With the driver not registered (module not loaded) the list is empty.
+ */
+int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list);
+
+/* Full type name for @type, which may be "4g" or already "mdgpu-4g". */
+int mdgpu_type_name(const char *type, char *buf, size_t size);
+
+/* Path of an attribute of a pGPU's PCI device ("vendor", "mdgpu/nr_vgpus"). */
+int mdgpu_pgpu_path(char *buf, size_t size, const char *pgpu,
+		    const char *attr);
+int mdgpu_pgpu_read(const char *pgpu, const char *attr, char *buf,
+		    size_t size);
+int mdgpu_pgpu_read_u64(const char *pgpu, const char *attr, uint64_t *val);
+
+/*
+ * Path of an attribute of a type in the mdev core's directory,
+ * /sys/class/mdev_bus/<pgpu>/mdev_supported_types/mdgpu-<type>/<attr>;
+ * @attr may be NULL for the directory itself.
+ */
+int mdgpu_type_path(char *buf, size_t size, const char *pgpu,
+		    const char *type, const char *attr);
+int mdgpu_type_read(const char *pgpu, const char *type, const char *attr,
+		    char *buf, size_t size);
+int mdgpu_type_read_u64(const char *pgpu, const char *type, const char *attr,
+			uint64_t *val);
+
+/*
+ * Our one-value-per-file copy of a type's values,
+ * /sys/bus/pci/devices/<pgpu>/mdgpu-<type>/<attr>.
+ */
+int mdgpu_type_value_u64(const char *pgpu, const char *type, const char *attr,
+			 uint64_t *val);
+
+/**
+ * struct mdgpu_type_list - types a pGPU offers (mdev_supported_types)
+ * @count: entries in @name
+ * @name: full type names ("mdgpu-4g"), sorted
+ */
+struct mdgpu_type_list {
+	unsigned int count;
+	char name[32][MDGPU_TYPE_NAME_SIZE];
+};
+
+int mdgpu_type_list(const char *pgpu, struct mdgpu_type_list *list);
+
+/* vgpu.c */
+
+/*
+ * Create a vGPU of @type on @pgpu by writing @uuid to the type's "create".
+ * @uuid is written as given (tests pass malformed ones on purpose), so the
+ * error is exactly the kernel's: -EINVAL, -EEXIST, -ENOSPC, -EBUSY, ...
+ */
+int mdgpu_vgpu_create(const char *pgpu, const char *type, const char *uuid);
+/*
+ * Remove a vGPU by writing "1" to its "remove". Blocks while a user holds
+ * the vGPU open. -ENOENT if there is no such vGPU.
+ */
+int mdgpu_vgpu_remove(const char *uuid);
+/* Whether /sys/bus/mdev/devices/<uuid> exists. */
+bool mdgpu_vgpu_exists(const char *uuid);
+
+/* Path of an attribute of a vGPU ("remove", "mdgpu/type"); NULL: the dir. */
+int mdgpu_vgpu_path(char *buf, size_t size, const char *uuid,
+		    const char *attr);
+int mdgpu_vgpu_read(const char *uuid, const char *attr, char *buf,
+		    size_t size);
+int mdgpu_vgpu_read_u64(const char *uuid, const char *attr, uint64_t *val);
+/* The vGPU's IOMMU group number (/dev/vfio/<N>), or -errno. */
+int mdgpu_vgpu_iommu_group(const char *uuid);
+
+/**
+ * struct mdgpu_vgpu_list - vGPUs that exist
+ * @count: entries in @uuid
+ * @uuid: their UUIDs, sorted; allocated, release with mdgpu_vgpu_list_free()
+ */
+struct mdgpu_vgpu_list {
+	unsigned int count;
+	char (*uuid)[MDGPU_UUID_SIZE];
+};
+
+/*
+ * List the vGPUs of the mdgpu driver; only those on @pgpu unless @pgpu is
+ * NULL. The list is a snapshot: vGPUs may come and go meanwhile.
+ */
+int mdgpu_vgpu_list(const char *pgpu, struct mdgpu_vgpu_list *list);
+void mdgpu_vgpu_list_free(struct mdgpu_vgpu_list *list);
+/* Whether @uuid is in @list. */
+bool mdgpu_vgpu_list_contains(const struct mdgpu_vgpu_list *list,
+			      const char *uuid);
+
+/* vfio.c */
+
+/**
+ * struct mdgpu_vfio - a vGPU opened through its VFIO group
+ * @container: /dev/vfio/vfio, with the type1v2 IOMMU set
+ * @group: /dev/vfio/<group_id>, attached to @container
+ * @device: the vGPU's device fd
+ * @group_id: IOMMU group number
+ * @info: VFIO_DEVICE_GET_INFO as read at open
+ * @cfg_offset: device-fd offset of the PCI config region
+ * @cfg_size: size of the PCI config region
+ * @uuid: the vGPU
+ *
+ * The fds are -1 when not open; a zeroed struct must first be set up with
+ * mdgpu_vfio_init() or mdgpu_vfio_open().
+ */
+struct mdgpu_vfio {
+	int container;
+	int group;
+	int device;
+	int group_id;
+	struct vfio_device_info info;
+	uint64_t cfg_offset;
+	uint64_t cfg_size;
+	char uuid[MDGPU_UUID_SIZE];
+};
+
+/* Mark @v closed (all fds -1), so that mdgpu_vfio_close() is always safe. */
+void mdgpu_vfio_init(struct mdgpu_vfio *v);
+
+/*
+ * Open the container, check the API version and type1v2 support, open the
+ * vGPU's group, check it is viable, attach it, set the IOMMU, get the
+ * device fd and read its device and config-region info. On failure
+ * everything opened so far is closed again.
+ */
+int mdgpu_vfio_open(struct mdgpu_vfio *v, const char *uuid);
+/* Close whatever is open, device first; @v is left closed. */
+void mdgpu_vfio_close(struct mdgpu_vfio *v);
+
+/* VFIO_DEVICE_GET_REGION_INFO for @index (fixed part only). */
+int mdgpu_vfio_region_info(struct mdgpu_vfio *v, uint32_t index,
+			   struct vfio_region_info *info);
+/* VFIO_DEVICE_RESET. */
+int mdgpu_vfio_reset(struct mdgpu_vfio *v);
+
+/*
+ * pread/pwrite exactly @len bytes at @offset within region @index (whose
+ * offset is taken from its region info). Return the byte count or -errno;
+ * the access is passed to the kernel as is, so bad ones reach the driver.
+ */
+ssize_t mdgpu_vfio_region_read(struct mdgpu_vfio *v, uint32_t index,
+			       uint64_t offset, void *buf, size_t len);
+ssize_t mdgpu_vfio_region_write(struct mdgpu_vfio *v, uint32_t index,
+				uint64_t offset, const void *buf, size_t len);
+
+/*
+ * PCI config space access of 1, 2 or 4 bytes; values are converted from
+ * and to the little-endian layout of config space. A short transfer is
+ * -EIO.
+ */
+int mdgpu_vfio_cfg_read(struct mdgpu_vfio *v, unsigned int offset,
+			unsigned int len, uint32_t *val);
+int mdgpu_vfio_cfg_write(struct mdgpu_vfio *v, unsigned int offset,
+			 unsigned int len, uint32_t val);
+
+#endif /* LIBMDGPU_H */
