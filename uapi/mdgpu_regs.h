@@ -125,8 +125,11 @@
 #define MDGPU_SCANOUT_OK		0
 #define MDGPU_SCANOUT_ERR_FORMAT	1	/* unsupported fourcc */
 #define MDGPU_SCANOUT_ERR_SIZE		2	/* zero or beyond max resolution */
-#define MDGPU_SCANOUT_ERR_PITCH		3	/* shorter than a line, or unaligned */
+#define MDGPU_SCANOUT_ERR_PITCH		3	/* shorter than a line, or not whole pixels */
 #define MDGPU_SCANOUT_ERR_VRAM		4	/* does not fit in VRAM */
+#define MDGPU_SCANOUT_ERR_OFFSET	5	/* not aligned to MDGPU_SCANOUT_ALIGN */
+
+#define MDGPU_SCANOUT_ALIGN		4096	/* scanout start, like real hardware */
 
 /* Formats a scanout accepts (DRM fourcc codes) */
 #define MDGPU_FORMAT_XRGB8888		0x34325258	/* 'XR24' */
