@@ -11,9 +11,20 @@
 #ifndef _UAPI_MDGPU_REGS_H
 #define _UAPI_MDGPU_REGS_H
 
+#include <linux/const.h>
+
 #define MDGPU_VRAM_BAR			0	/* VFIO_PCI_BAR0_REGION_INDEX */
 #define MDGPU_MMIO_BAR			2	/* VFIO_PCI_BAR2_REGION_INDEX */
 #define MDGPU_MMIO_SIZE			0x2000
+
+/*
+ * VFIO regions beyond the standard PCI ones: the EDID region (type GFX,
+ * subtype GFX_EDID) and the display window, a VRAM view that starts at the
+ * primary scanout's first byte: region planes name it, since the plane info
+ * has no offset field. Its type is VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+ * MDGPU_VGPU_VENDOR_ID with this subtype. Find both by their type.
+ */
+#define MDGPU_REGION_SUBTYPE_WINDOW	1
 
 /* Bochs/QEMU-stdvga compatible part of BAR2 */
 #define MDGPU_EDID_OFFSET		0x0000	/* EDID blob, read-only */
@@ -78,10 +89,10 @@
 #define MDGPU_REG_IRQ_MASK		0x1044	/* 1 = source enabled */
 #define MDGPU_REG_IRQ_RAISE		0x1048	/* write-only: set STATUS bits */
 
-#define MDGPU_IRQ_FENCE			(1u << 0)	/* a FENCE command completed */
-#define MDGPU_IRQ_RING_ERROR		(1u << 1)	/* the ring stopped on an error */
-#define MDGPU_IRQ_SCANOUT_ERROR		(1u << 2)	/* a scanout commit was refused */
-#define MDGPU_IRQ_SOFT			(1u << 31)	/* raised by MDGPU_REG_IRQ_RAISE */
+#define MDGPU_IRQ_FENCE			_BITUL(0)	/* a FENCE command completed */
+#define MDGPU_IRQ_RING_ERROR		_BITUL(1)	/* the ring stopped on an error */
+#define MDGPU_IRQ_SCANOUT_ERROR		_BITUL(2)	/* a scanout commit was refused */
+#define MDGPU_IRQ_SOFT			_BITUL(31)	/* raised by MDGPU_REG_IRQ_RAISE */
 #define MDGPU_IRQ_ALL			(MDGPU_IRQ_FENCE | MDGPU_IRQ_RING_ERROR | \
 					 MDGPU_IRQ_SCANOUT_ERROR | MDGPU_IRQ_SOFT)
 
@@ -98,7 +109,7 @@
 #define MDGPU_REG_FENCE_LO		0x10a4	/* read-only: last fence value */
 #define MDGPU_REG_FENCE_HI		0x10a8
 
-#define MDGPU_RING_CTRL_ENABLE		(1u << 0)
+#define MDGPU_RING_CTRL_ENABLE		_BITUL(0)
 
 /*
  * Scanouts, one per display head: geometry is staged in the registers and
@@ -120,7 +131,7 @@
 #define MDGPU_SCANOUT_OFFSET_HI		0x18
 #define MDGPU_SCANOUT_STATUS		0x1c	/* read-only: MDGPU_SCANOUT_* */
 
-#define MDGPU_SCANOUT_CTRL_ENABLE	(1u << 0)
+#define MDGPU_SCANOUT_CTRL_ENABLE	_BITUL(0)
 
 #define MDGPU_SCANOUT_OK		0
 #define MDGPU_SCANOUT_ERR_FORMAT	1	/* unsupported fourcc */
@@ -134,5 +145,10 @@
 /* Formats a scanout accepts (DRM fourcc codes) */
 #define MDGPU_FORMAT_XRGB8888		0x34325258	/* 'XR24' */
 #define MDGPU_FORMAT_RGB565		0x36314752	/* 'RG16' */
+#define MDGPU_FORMAT_BGRX8888		0x34325842	/* 'BX24': DISPI, big-endian */
+
+/* drm_plane_type values of VFIO_DEVICE_QUERY_GFX_PLANE (DRM_PLANE_TYPE_*) */
+#define MDGPU_PLANE_PRIMARY		1
+#define MDGPU_PLANE_CURSOR		2
 
 #endif /* _UAPI_MDGPU_REGS_H */
