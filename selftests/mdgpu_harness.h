@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kselftest harness plus what every mdgpu fixture does in setup and
+ * teardown. Include this (once, in the test program) instead of
+ * kselftest_harness.h.
+ *
+ * Fixtures must use FIXTURE_TEARDOWN_PARENT(): with the 6.12 harness, a
+ * failed ASSERT longjmp()s back into the harness, whose "child" variable is
+ * not volatile; at -O2 the forked test process may then take the parent's
+ * path and skip a plain FIXTURE_TEARDOWN(), leaving the system changed for
+ * every later test. The parent teardown runs whatever the test did (the
+ * fixture data is shared memory), in the test's parent after it ended, so
+ * file descriptors the test opened are already closed by then.
+ */
+#ifndef MDGPU_HARNESS_H
+#define MDGPU_HARNESS_H
+
+#include "kselftest_harness.h"
+#include "mdgpu_test.h"
+
+/* Setup: the system is idle with default parameters, or the test fails. */
+static inline void mdgpu_harness_check_idle(struct __test_metadata *_metadata)
+{
+	char msg[MDGPU_TEST_MSG_SIZE];
+	int ret;
+
+	ret = mdgpu_test_check_idle_defaults(msg, sizeof(msg));
+	ASSERT_EQ(0, ret)
+		TH_LOG("precondition (mdgpu loaded with defaults, no vGPUs): %s",
+		       msg);
+}
+
+/*
+ * Teardown: remove every vGPU, reload defaults, bring pGPUs back. Only a
+ * failure to do so is reported (the harness re-runs the handler of an
+ * earlier failed ASSERT, so an unconditional EXPECT would log spuriously).
+ */
+static inline void mdgpu_harness_restore(struct __test_metadata *_metadata)
+{
+	char msg[MDGPU_TEST_MSG_SIZE];
+	bool restored;
+
+	restored = !mdgpu_test_restore_idle_defaults(msg, sizeof(msg));
+	if (!restored) {
+		EXPECT_TRUE(restored)
+			TH_LOG("teardown could not restore mdgpu with defaults and no vGPUs: %s",
+			       msg);
+	}
+}
+
+#endif /* MDGPU_HARNESS_H */
