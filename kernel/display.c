@@ -207,14 +207,16 @@ u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index)
  * @val: value
  *
  * Resolutions beyond the type's maximum are refused (the register keeps
- * its value), as is enabling a mode that does not fit; changing the mode or
- * panning while enabled re-commits head 0.
+ * its value). Enabling, or changing the mode or panning while enabled,
+ * commits head 0; a write whose result the type cannot show is refused
+ * and the old mode stays.
  */
 void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 {
 	const struct mdgpu_type_info *info = vgpu->type->info;
 	u16 *r = vgpu->display.dispi;
 	struct mdgpu_scanout s;
+	u16 old;
 
 	switch (index) {
 	case MDGPU_DISPI_ID:
@@ -241,19 +243,20 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 		if (index >= MDGPU_DISPI_NR_REGS)
 			return;
 	}
+	old = r[index];
 	r[index] = val;
-
-	/* Virtual height: as many lines of this pitch as VRAM holds. */
 	mdgpu_dispi_scanout(vgpu, &s);
-	r[MDGPU_DISPI_VIRT_HEIGHT] = s.pitch ?
-		min_t(u64, div_u64(vgpu->vram.size, s.pitch), 0xffff) : 0;
-
 	if (index == MDGPU_DISPI_ENABLE || s.enabled) {
 		mdgpu_scanout_commit(vgpu, 0, &s);
-		/* A refused enable reads back as disabled. */
-		if (s.enabled && vgpu->display.status[0])
-			r[MDGPU_DISPI_ENABLE] &= ~MDGPU_DISPI_ENABLED;
+		/* Refused: the write does not happen, the old mode stays. */
+		if (s.enabled && vgpu->display.status[0]) {
+			r[index] = old;
+			mdgpu_dispi_scanout(vgpu, &s);
+		}
 	}
+	/* Virtual height: as many lines of this pitch as VRAM holds. */
+	r[MDGPU_DISPI_VIRT_HEIGHT] = s.pitch ?
+		min_t(u64, div_u64(vgpu->vram.size, s.pitch), 0xffff) : 0;
 }
 
 /**
@@ -368,6 +371,9 @@ long mdgpu_display_query_plane(struct mdgpu_vgpu *vgpu, void __user *arg)
 		return -EINVAL;
 	if (plane.flags & VFIO_GFX_PLANE_TYPE_PROBE)
 		return 0;
+	/* QEMU's region path leaves drm_plane_type 0: that means primary. */
+	if (plane.drm_plane_type == 0)
+		plane.drm_plane_type = MDGPU_PLANE_PRIMARY;
 	if (plane.drm_plane_type != MDGPU_PLANE_PRIMARY &&
 	    plane.drm_plane_type != MDGPU_PLANE_CURSOR)
 		return -EINVAL;

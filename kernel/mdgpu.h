@@ -312,6 +312,8 @@ int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
 		      size_t len, bool write);
 ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,
 		      size_t count, bool write);
+ssize_t mdgpu_vram_window_rw(struct mdgpu_vram *vram, u64 off,
+			     char __user *ubuf, size_t count, bool write);
 void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset);
 int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 		    u64 off, bool window);

@@ -40,52 +40,71 @@ static u64 mdgpu_region_size(struct mdgpu_vgpu *vgpu, unsigned int index)
 	}
 }
 
-/* Register-like regions take 1, 2, 4 or 8 naturally aligned bytes. */
-static bool mdgpu_reg_access_ok(u64 off, size_t count, u64 size)
+/*
+ * Config space, BAR2 and the EDID region: register accesses under the lock.
+ * Like vfio-pci, any length is split into naturally aligned accesses of at
+ * most 8 bytes (4 for config space), so a bulk pread dumps a whole region.
+ */
+static ssize_t mdgpu_vgpu_reg_access(struct mdgpu_vgpu *vgpu,
+				     unsigned int index, u64 off, u8 *val,
+				     size_t len, bool write)
 {
-	if (count != 1 && count != 2 && count != 4 && count != 8)
-		return false;
-	return !(off & (count - 1)) && off < size && count <= size - off;
-}
-
-/* Config space, BAR2 and the EDID region: small accesses under the lock. */
-static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
-				 u64 off, char __user *ubuf, size_t count,
-				 bool write)
-{
-	u8 val[8];
-	ssize_t ret = count;
-
-	if (!mdgpu_reg_access_ok(off, count, mdgpu_region_size(vgpu, index)))
-		return -EINVAL;
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX && count == 8)
-		return -EINVAL;		/* config cycles are at most 32 bits */
-	/* Copy from/to userspace outside the lock: a fault must not block it. */
-	if (write && copy_from_user(val, ubuf, count))
-		return -EFAULT;
+	ssize_t ret = len;
 
 	mutex_lock(&vgpu->lock);
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		if (write)
-			mdgpu_vgpu_cfg_write(vgpu, off, val, count);
+			mdgpu_vgpu_cfg_write(vgpu, off, val, len);
 		else
-			mdgpu_vgpu_cfg_read(vgpu, off, val, count);
+			mdgpu_vgpu_cfg_read(vgpu, off, val, len);
 		break;
 	case VFIO_PCI_BAR2_REGION_INDEX:
 		if (write)
-			mdgpu_mmio_write(vgpu, off, val, count);
+			mdgpu_mmio_write(vgpu, off, val, len);
 		else
-			mdgpu_mmio_read(vgpu, off, val, count);
+			mdgpu_mmio_read(vgpu, off, val, len);
 		break;
 	default:
-		ret = mdgpu_edid_region_rw(vgpu, off, val, count, write);
+		ret = mdgpu_edid_region_rw(vgpu, off, val, len, write);
 	}
 	mutex_unlock(&vgpu->lock);
-
-	if (ret > 0 && !write && copy_to_user(ubuf, val, count))
-		return -EFAULT;
 	return ret;
+}
+
+static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
+				 u64 off, char __user *ubuf, size_t count,
+				 bool write)
+{
+	u64 size = mdgpu_region_size(vgpu, index);
+	size_t max = index == VFIO_PCI_CONFIG_REGION_INDEX ? 4 : 8;
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	if (off >= size || count > size - off)
+		return -EINVAL;
+	while (done < count) {
+		size_t len = max;
+		u8 val[8];
+
+		while (len > count - done || (off + done) & (len - 1))
+			len >>= 1;
+		/* Copy from/to userspace outside the lock: it may fault. */
+		if (write && copy_from_user(val, ubuf + done, len)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mdgpu_vgpu_reg_access(vgpu, index, off + done, val, len,
+					    write);
+		if (ret < 0)
+			break;
+		if (!write && copy_to_user(ubuf + done, val, len)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += len;
+	}
+	return done ? done : ret;
 }
 
 static ssize_t mdgpu_vgpu_rw(struct mdgpu_vgpu *vgpu, char __user *ubuf,
@@ -105,9 +124,12 @@ static ssize_t mdgpu_vgpu_rw(struct mdgpu_vgpu *vgpu, char __user *ubuf,
 	case VFIO_PCI_BAR0_REGION_INDEX:
 		ret = mdgpu_vram_rw(&vgpu->vram, off, ubuf, count, write);
 		break;
+	case MDGPU_WINDOW_REGION_INDEX:
+		ret = mdgpu_vram_window_rw(&vgpu->vram, off, ubuf, count,
+					   write);
+		break;
 	default:
-		/* The display window is for mmap only; nothing else exists. */
-		ret = -EINVAL;
+		ret = -EINVAL;	/* no such region */
 	}
 	if (ret > 0)
 		*ppos += ret;
@@ -198,9 +220,8 @@ static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
 	if (info.size)
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
-	if (info.index == MDGPU_WINDOW_REGION_INDEX)
-		info.flags = VFIO_REGION_INFO_FLAG_MMAP;
-	if (info.index == VFIO_PCI_BAR0_REGION_INDEX)
+	if (info.index == VFIO_PCI_BAR0_REGION_INDEX ||
+	    info.index == MDGPU_WINDOW_REGION_INDEX)
 		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
 
 	if (!mdgpu_region_type(info.index, &cap_type)) {

@@ -62,9 +62,9 @@ static DEVICE_ATTR_RO(pgpu);
 
 /* Plane types QUERY_GFX_PLANE offers; changeable while nobody uses the vGPU. */
 static const char * const mdgpu_planes_names[] = {
-	[MDGPU_PLANES_REGION] = "region",
-	[MDGPU_PLANES_DMABUF] = "dmabuf",
-	[MDGPU_PLANES_REGION | MDGPU_PLANES_DMABUF] = "both",
+	"region",	/* MDGPU_PLANES_REGION */
+	"dmabuf",	/* MDGPU_PLANES_DMABUF */
+	"both",		/* MDGPU_PLANES_REGION | MDGPU_PLANES_DMABUF */
 };
 
 static ssize_t display_planes_show(struct device *dev,
@@ -72,7 +72,8 @@ static ssize_t display_planes_show(struct device *dev,
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return sysfs_emit(buf, "%s\n", mdgpu_planes_names[READ_ONCE(vgpu->planes)]);
+	return sysfs_emit(buf, "%s\n",
+			  mdgpu_planes_names[READ_ONCE(vgpu->planes) - 1]);
 }
 
 static ssize_t display_planes_store(struct device *dev,
@@ -80,17 +81,16 @@ static ssize_t display_planes_store(struct device *dev,
 				    const char *buf, size_t count)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	int planes;
+	int index = sysfs_match_string(mdgpu_planes_names, buf);
 	int ret = count;
 
-	planes = sysfs_match_string(mdgpu_planes_names, buf);
-	if (planes <= 0)
+	if (index < 0)
 		return -EINVAL;
 	mutex_lock(&vgpu->lock);
 	if (vgpu->open)
 		ret = -EBUSY;
 	else
-		WRITE_ONCE(vgpu->planes, planes);
+		WRITE_ONCE(vgpu->planes, index + 1);
 	mutex_unlock(&vgpu->lock);
 	return ret;
 }

@@ -274,6 +274,26 @@ ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,
 }
 
 /**
+ * mdgpu_vram_window_rw() - pread/pwrite on the display window region
+ * @vram: the VRAM
+ * @off: byte offset in the window
+ * @ubuf: user buffer
+ * @count: bytes
+ * @write: true for pwrite
+ *
+ * Return: bytes copied, or -errno if none were.
+ */
+ssize_t mdgpu_vram_window_rw(struct mdgpu_vram *vram, u64 off,
+			     char __user *ubuf, size_t count, bool write)
+{
+	u64 base = (u64)READ_ONCE(vram->window) << PAGE_SHIFT;
+
+	if (off >= vram->size - base)
+		return -EINVAL;
+	return mdgpu_vram_rw(vram, base + off, ubuf, count, write);
+}
+
+/**
  * mdgpu_vram_move_window() - point the display window at a new VRAM offset
  * @vram: the VRAM
  * @offset: byte offset of the primary scanout, page aligned
