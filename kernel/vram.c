@@ -330,7 +330,7 @@ static vm_fault_t mdgpu_vram_fault(struct vm_fault *vmf)
 	}
 	page = mdgpu_vram_page(vram, index, true);
 	if (IS_ERR(page))
-		ret = VM_FAULT_OOM;
+		ret = VM_FAULT_SIGBUS;	/* over vram_limit_mb: not a host OOM */
 	else
 		ret = vmf_insert_page(vma, vmf->address, page);
 out:

@@ -17,8 +17,8 @@ import zlib
 
 MDEV = "/sys/bus/mdev/devices"
 SLOT = 4                      # -device ...,addr=04.0
-BAR0_ADDR = 0xE0000000        # inside the pc machine's PCI hole
-BAR2_ADDR = 0xF0000000
+BAR0_ADDR = 0x1000000000      # 64 GiB: any type's VRAM BAR fits above RAM
+BAR2_ADDR = 0xF0000000        # inside the pc machine's 32-bit PCI hole
 
 DISPI = 0x500                 # uapi/mdgpu_regs.h
 DISPI_XRES, DISPI_YRES, DISPI_BPP, DISPI_ENABLE = 1, 2, 3, 4
@@ -95,8 +95,8 @@ class Qemu:
 
     def map_bars(self):
         """Program BAR0 (64-bit VRAM) and BAR2 (MMIO), enable memory."""
-        self.cfg_write32(0x10, BAR0_ADDR)
-        self.cfg_write32(0x14, 0)
+        self.cfg_write32(0x10, BAR0_ADDR & 0xffffffff)
+        self.cfg_write32(0x14, BAR0_ADDR >> 32)
         self.cfg_write32(0x18, BAR2_ADDR)
         self.cfg_write32(0x04, 0x0006)           # memory + bus master
 
