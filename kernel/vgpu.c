@@ -154,13 +154,15 @@ static int mdgpu_vgpu_mmap(struct vfio_device *vdev,
 			   struct vm_area_struct *vma)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
-	u64 pos = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	unsigned int index = MDGPU_REGION_INDEX(pos);
+	/* Split vm_pgoff without shifting it left, which could overflow. */
+	unsigned long index = vma->vm_pgoff >> (MDGPU_REGION_SHIFT - PAGE_SHIFT);
+	u64 off = (u64)(vma->vm_pgoff &
+			((1UL << (MDGPU_REGION_SHIFT - PAGE_SHIFT)) - 1)) << PAGE_SHIFT;
 
 	if (index != VFIO_PCI_BAR0_REGION_INDEX &&
 	    index != MDGPU_WINDOW_REGION_INDEX)
 		return -EINVAL;
-	return mdgpu_vram_mmap(&vgpu->vram, vma, MDGPU_REGION_OFFSET(pos),
+	return mdgpu_vram_mmap(&vgpu->vram, vma, off,
 			       index == MDGPU_WINDOW_REGION_INDEX);
 }
 
