@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mdgpu: every difference between the kernel lines we support (Debian 6.1
- * and 6.12) lives in this file and nowhere else. Cuts: 6.2, where the VFIO
- * core took over freeing devices and grew the iommufd callbacks, and 6.12,
- * where asm/unaligned.h moved to linux/unaligned.h.
+ * and 6.12) lives in this file and nowhere else. Each guard names the
+ * release that changed the API, so a later kernel needs only this file.
  */
 #ifndef MDGPU_COMPAT_H
 #define MDGPU_COMPAT_H
 
+#include <linux/eventfd.h>
+#include <linux/mm.h>
 #include <linux/version.h>
 #include <linux/vfio.h>
 
@@ -48,5 +49,26 @@ static inline void mdgpu_compat_vfio_release(struct vfio_device *vdev)
 	.detach_ioas	= vfio_iommufd_emulated_detach_ioas,
 
 #endif
+
+/* 6.3 made vma->vm_flags const behind accessors. */
+static inline void mdgpu_compat_vm_flags_set(struct vm_area_struct *vma,
+					     vm_flags_t flags)
+{
+#if MDGPU_KERNEL_SINCE(6, 3)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+/* 6.8 dropped the count argument of eventfd_signal(). */
+static inline void mdgpu_compat_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if MDGPU_KERNEL_SINCE(6, 8)
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
 
 #endif /* MDGPU_COMPAT_H */

@@ -74,6 +74,7 @@ static int __init mdgpu_init(void)
 	if (ret)
 		return ret;
 
+	mdgpu_vram_set_limit(mdgpu_vram_limit_mb);
 	mdgpu_pci_driver.dev_groups = mdgpu_types_sysfs_init();
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
@@ -109,3 +110,4 @@ module_exit(mdgpu_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Simulated GPUs shared as VFIO mediated devices (vGPUs)");
 MODULE_AUTHOR("The mdgpu authors");
+MODULE_IMPORT_NS(DMA_BUF);

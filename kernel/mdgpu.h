@@ -11,7 +11,13 @@
 #include <linux/types.h>
 #include <linux/vfio.h>
 
+#include <linux/list.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/xarray.h>
+
 #include <mdgpu.h>
+#include <mdgpu_regs.h>
 
 /* Module parameters (main.c). */
 extern unsigned int mdgpu_num_gpus;
@@ -90,20 +96,151 @@ struct mdgpu_pgpu {
 	struct mdev_type **mtypes;
 };
 
+#define MDGPU_MAX_HEADS		4
+
+/* Device-specific VFIO regions, after the standard PCI ones. */
+#define MDGPU_EDID_REGION_INDEX		VFIO_PCI_NUM_REGIONS
+#define MDGPU_WINDOW_REGION_INDEX	(VFIO_PCI_NUM_REGIONS + 1)
+#define MDGPU_NUM_REGIONS		(VFIO_PCI_NUM_REGIONS + 2)
+
+/* Which display plane types a vGPU offers to QUERY_GFX_PLANE. */
+#define MDGPU_PLANES_REGION		BIT(0)
+#define MDGPU_PLANES_DMABUF		BIT(1)
+
+/**
+ * struct mdgpu_vram - a vGPU's VRAM (vram.c)
+ * @lock: readers use pages; writers free them or move the window
+ * @pages: allocated pages by page index
+ * @size: bytes
+ * @nr_pages: @size in pages
+ * @window: first VRAM page shown by the display window
+ * @resident: pages allocated
+ * @map_file: private file whose address space holds all user mappings
+ */
+struct mdgpu_vram {
+	struct rw_semaphore lock;
+	struct xarray pages;
+	u64 size;
+	unsigned long nr_pages;
+	unsigned long window;
+	atomic_long_t resident;
+	struct file *map_file;
+};
+
+/**
+ * struct mdgpu_scanout - what one display head shows
+ * @enabled: the head scans out
+ * @format: DRM fourcc
+ * @width: pixels
+ * @height: lines
+ * @pitch: bytes per line
+ * @offset: byte offset of the first pixel in VRAM
+ */
+struct mdgpu_scanout {
+	bool enabled;
+	u32 format;
+	u32 width;
+	u32 height;
+	u32 pitch;
+	u64 offset;
+};
+
+/**
+ * struct mdgpu_display - display controller state (display.c, edid.c)
+ * @staged: scanout registers as last written
+ * @active: committed scanouts; head 0 is the primary plane
+ * @status: result of each head's last commit (MDGPU_SCANOUT_*)
+ * @dispi: VBE DISPI registers
+ * @byteorder: QEMU extension byte-order register
+ * @vga_att_index: VGA attribute controller index (bit 5: display on)
+ * @edid_ctl: the EDID region's control fields
+ * @edid_next: the EDID region's blob, as written by userspace
+ * @edid: the EDID the guest reads in BAR2
+ * @dmabufs: plane descriptors handed out by QUERY_GFX_PLANE
+ * @nr_dmabufs: entries in @dmabufs
+ * @next_dmabuf_id: id for the next descriptor
+ */
+struct mdgpu_display {
+	struct mdgpu_scanout staged[MDGPU_MAX_HEADS];
+	struct mdgpu_scanout active[MDGPU_MAX_HEADS];
+	u32 status[MDGPU_MAX_HEADS];
+	u16 dispi[MDGPU_DISPI_NR_REGS];
+	u32 byteorder;
+	u8 vga_att_index;
+	struct vfio_region_gfx_edid edid_ctl;
+	u8 edid_next[MDGPU_EDID_SIZE];
+	u8 edid[MDGPU_EDID_SIZE];
+	struct list_head dmabufs;
+	unsigned int nr_dmabufs;
+	u32 next_dmabuf_id;
+};
+
+/**
+ * struct mdgpu_irq - interrupt state (irq.c)
+ * @trigger: eventfd per VFIO irq index, NULL when not wired
+ * @intx_masked: INTx fired and waits for userspace to unmask it
+ * @status: MDGPU_REG_IRQ_STATUS
+ * @mask: MDGPU_REG_IRQ_MASK
+ */
+struct mdgpu_irq {
+	struct eventfd_ctx *trigger[VFIO_PCI_NUM_IRQS];
+	bool intx_masked;
+	u32 status;
+	u32 mask;
+};
+
+/**
+ * struct mdgpu_ring_regs - the command ring's registers
+ * @base: ring IOVA
+ * @size: bytes
+ * @head: next byte the engine executes
+ * @tail: end of the commands the guest submitted
+ * @ctrl: MDGPU_RING_CTRL_*
+ * @status: ring status
+ * @error: error code of a stopped ring
+ * @fence: last fence value written
+ */
+struct mdgpu_ring_regs {
+	u64 base;
+	u32 size;
+	u32 head;
+	u32 tail;
+	u32 ctrl;
+	u32 status;
+	u32 error;
+	u64 fence;
+};
+
 /**
  * struct mdgpu_vgpu - one vGPU: a VFIO device on an mdev
  * @vdev: VFIO device; must stay the first member (vfio_alloc_device)
  * @mdev: the mediated device it is bound to
  * @type: its type, which also leads to its pGPU
  * @lock: serialises device-model state against concurrent accessors
+ * @open: a user has the device open
+ * @planes: MDGPU_PLANES_* offered to QUERY_GFX_PLANE
+ * @holder_pid: thread group of the user that opened it
+ * @holder_comm: its command name
  * @cfg: emulated PCI configuration space
+ * @vram: VRAM behind BAR0
+ * @display: display controller
+ * @irq: interrupts
+ * @ring: command ring registers
  */
 struct mdgpu_vgpu {
 	struct vfio_device vdev;
 	struct mdev_device *mdev;
 	struct mdgpu_type *type;
 	struct mutex lock; /* device-model state */
+	bool open;
+	unsigned int planes;
+	pid_t holder_pid;
+	char holder_comm[TASK_COMM_LEN];
 	u8 cfg[PCI_CFG_SPACE_SIZE];
+	struct mdgpu_vram vram;
+	struct mdgpu_display display;
+	struct mdgpu_irq irq;
+	struct mdgpu_ring_regs ring;
 };
 
 /**
@@ -161,6 +298,60 @@ void mdgpu_vgpu_cfg_read(struct mdgpu_vgpu *vgpu, unsigned int off,
 			 void *buf, unsigned int len);
 void mdgpu_vgpu_cfg_write(struct mdgpu_vgpu *vgpu, unsigned int off,
 			  const void *buf, unsigned int len);
+
+/* vram.c: VRAM pages, BAR0 and display window mappings */
+void mdgpu_vram_set_limit(unsigned int limit_mb);
+u64 mdgpu_vram_used_bytes(void);
+u64 mdgpu_vram_limit_bytes(void);
+int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size);
+void mdgpu_vram_fini(struct mdgpu_vram *vram);
+void mdgpu_vram_reset(struct mdgpu_vram *vram);
+int mdgpu_vram_get_page(struct mdgpu_vram *vram, unsigned long index,
+			struct page **pagep);
+int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
+		      size_t len, bool write);
+ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,
+		      size_t count, bool write);
+ssize_t mdgpu_vram_window_rw(struct mdgpu_vram *vram, u64 off,
+			     char __user *ubuf, size_t count, bool write);
+void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset);
+int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
+		    u64 off, bool window);
+
+/* mmio.c: BAR2 register emulation */
+void mdgpu_mmio_reset(struct mdgpu_vgpu *vgpu);
+void mdgpu_mmio_read(struct mdgpu_vgpu *vgpu, unsigned int off, void *buf,
+		     unsigned int len);
+void mdgpu_mmio_write(struct mdgpu_vgpu *vgpu, unsigned int off,
+		      const void *buf, unsigned int len);
+
+/* display.c: scanouts, DISPI, display planes and dma-bufs */
+void mdgpu_display_init(struct mdgpu_vgpu *vgpu);
+void mdgpu_display_reset(struct mdgpu_vgpu *vgpu);
+void mdgpu_display_fini(struct mdgpu_vgpu *vgpu);
+u32 mdgpu_scanout_reg_read(struct mdgpu_vgpu *vgpu, unsigned int head,
+			   unsigned int reg);
+void mdgpu_scanout_reg_write(struct mdgpu_vgpu *vgpu, unsigned int head,
+			     unsigned int reg, u32 val);
+u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index);
+void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val);
+long mdgpu_display_query_plane(struct mdgpu_vgpu *vgpu, void __user *arg);
+long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg);
+
+/* edid.c: the EDID the guest reads and the VFIO EDID region */
+void mdgpu_edid_reset(struct mdgpu_vgpu *vgpu);
+ssize_t mdgpu_edid_region_rw(struct mdgpu_vgpu *vgpu, u64 off, void *buf,
+			     size_t count, bool write);
+#define MDGPU_EDID_REGION_SIZE	(MDGPU_EDID_BLOB_OFFSET + MDGPU_EDID_SIZE)
+#define MDGPU_EDID_BLOB_OFFSET	0x100
+
+/* irq.c: INTx, MSI, ERR and REQ */
+void mdgpu_irq_raise(struct mdgpu_vgpu *vgpu, u32 bits);
+void mdgpu_irq_update(struct mdgpu_vgpu *vgpu, u32 newly_enabled);
+long mdgpu_irq_get_info(struct mdgpu_vgpu *vgpu, void __user *arg);
+long mdgpu_irq_set(struct mdgpu_vgpu *vgpu, void __user *arg);
+void mdgpu_irq_request(struct mdgpu_vgpu *vgpu);
+void mdgpu_irq_release_all(struct mdgpu_vgpu *vgpu);
 
 /* vgpu_sysfs.c: per-vGPU attributes */
 extern const struct attribute_group *mdgpu_vgpu_groups[];

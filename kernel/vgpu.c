@@ -4,10 +4,12 @@
  *
  * Writing a UUID to a type's "create" probes an mdev here: we claim room on
  * the pGPU, then register an emulated-IOMMU VFIO device, which userspace
- * opens through /dev/vfio/<group>. Writing 1 to the vGPU's "remove" undoes
- * it; the VFIO core waits for the last user to close the device first.
+ * opens through /dev/vfio/<group>. This file routes the device's file
+ * operations (region access, mmap, ioctls) to the device model; removal
+ * waits, signalling REQ, until the user has closed the device.
  */
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -21,44 +23,117 @@
 #define MDGPU_REGION_OFFSET(pos) ((pos) & ((1ULL << MDGPU_REGION_SHIFT) - 1))
 #define MDGPU_REGION_BASE(index) ((u64)(index) << MDGPU_REGION_SHIFT)
 
-/* Config space accesses are 1, 2 or 4 bytes, naturally aligned. */
-static bool mdgpu_cfg_access_ok(u64 off, size_t count)
+static u64 mdgpu_region_size(struct mdgpu_vgpu *vgpu, unsigned int index)
 {
-	if (count != 1 && count != 2 && count != 4)
-		return false;
-	if (off & (count - 1))
-		return false;
-	return off + count <= PCI_CFG_SPACE_SIZE;
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		return PCI_CFG_SPACE_SIZE;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+	case MDGPU_WINDOW_REGION_INDEX:
+		return vgpu->vram.size;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		return MDGPU_MMIO_SIZE;
+	case MDGPU_EDID_REGION_INDEX:
+		return MDGPU_EDID_REGION_SIZE;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Config space, BAR2 and the EDID region: register accesses under the lock.
+ * Like vfio-pci, any length is split into naturally aligned accesses of at
+ * most 8 bytes (4 for config space), so a bulk pread dumps a whole region.
+ */
+static ssize_t mdgpu_vgpu_reg_access(struct mdgpu_vgpu *vgpu,
+				     unsigned int index, u64 off, u8 *val,
+				     size_t len, bool write)
+{
+	ssize_t ret = len;
+
+	mutex_lock(&vgpu->lock);
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+		if (write)
+			mdgpu_vgpu_cfg_write(vgpu, off, val, len);
+		else
+			mdgpu_vgpu_cfg_read(vgpu, off, val, len);
+		break;
+	case VFIO_PCI_BAR2_REGION_INDEX:
+		if (write)
+			mdgpu_mmio_write(vgpu, off, val, len);
+		else
+			mdgpu_mmio_read(vgpu, off, val, len);
+		break;
+	default:
+		ret = mdgpu_edid_region_rw(vgpu, off, val, len, write);
+	}
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+
+static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
+				 u64 off, char __user *ubuf, size_t count,
+				 bool write)
+{
+	u64 size = mdgpu_region_size(vgpu, index);
+	size_t max = index == VFIO_PCI_CONFIG_REGION_INDEX ? 4 : 8;
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	if (off >= size || count > size - off)
+		return -EINVAL;
+	while (done < count) {
+		size_t len = max;
+		u8 val[8];
+
+		while (len > count - done || (off + done) & (len - 1))
+			len >>= 1;
+		/* Copy from/to userspace outside the lock: it may fault. */
+		if (write && copy_from_user(val, ubuf + done, len)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mdgpu_vgpu_reg_access(vgpu, index, off + done, val, len,
+					    write);
+		if (ret < 0)
+			break;
+		if (!write && copy_to_user(ubuf + done, val, len)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += len;
+	}
+	return done ? done : ret;
 }
 
 static ssize_t mdgpu_vgpu_rw(struct mdgpu_vgpu *vgpu, char __user *ubuf,
 			     size_t count, loff_t *ppos, bool write)
 {
 	u64 pos = *ppos;
+	unsigned int index = MDGPU_REGION_INDEX(pos);
 	u64 off = MDGPU_REGION_OFFSET(pos);
-	u8 val[4];
+	ssize_t ret;
 
-	if (MDGPU_REGION_INDEX(pos) != VFIO_PCI_CONFIG_REGION_INDEX)
-		return -EINVAL;
-	if (!mdgpu_cfg_access_ok(off, count))
-		return -EINVAL;
-
-	/* Copy from/to userspace outside the lock: a fault must not block it. */
-	if (write) {
-		if (copy_from_user(val, ubuf, count))
-			return -EFAULT;
-		mutex_lock(&vgpu->lock);
-		mdgpu_vgpu_cfg_write(vgpu, off, val, count);
-		mutex_unlock(&vgpu->lock);
-	} else {
-		mutex_lock(&vgpu->lock);
-		mdgpu_vgpu_cfg_read(vgpu, off, val, count);
-		mutex_unlock(&vgpu->lock);
-		if (copy_to_user(ubuf, val, count))
-			return -EFAULT;
+	switch (index) {
+	case VFIO_PCI_CONFIG_REGION_INDEX:
+	case VFIO_PCI_BAR2_REGION_INDEX:
+	case MDGPU_EDID_REGION_INDEX:
+		ret = mdgpu_vgpu_reg_rw(vgpu, index, off, ubuf, count, write);
+		break;
+	case VFIO_PCI_BAR0_REGION_INDEX:
+		ret = mdgpu_vram_rw(&vgpu->vram, off, ubuf, count, write);
+		break;
+	case MDGPU_WINDOW_REGION_INDEX:
+		ret = mdgpu_vram_window_rw(&vgpu->vram, off, ubuf, count,
+					   write);
+		break;
+	default:
+		ret = -EINVAL;	/* no such region */
 	}
-	*ppos += count;
-	return count;
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
 }
 
 static ssize_t mdgpu_vgpu_read(struct vfio_device *vdev, char __user *buf,
@@ -75,6 +150,22 @@ static ssize_t mdgpu_vgpu_write(struct vfio_device *vdev,
 			     ppos, true);
 }
 
+static int mdgpu_vgpu_mmap(struct vfio_device *vdev,
+			   struct vm_area_struct *vma)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+	/* Split vm_pgoff without shifting it left, which could overflow. */
+	unsigned long index = vma->vm_pgoff >> (MDGPU_REGION_SHIFT - PAGE_SHIFT);
+	u64 off = (u64)(vma->vm_pgoff &
+			((1UL << (MDGPU_REGION_SHIFT - PAGE_SHIFT)) - 1)) << PAGE_SHIFT;
+
+	if (index != VFIO_PCI_BAR0_REGION_INDEX &&
+	    index != MDGPU_WINDOW_REGION_INDEX)
+		return -EINVAL;
+	return mdgpu_vram_mmap(&vgpu->vram, vma, off,
+			       index == MDGPU_WINDOW_REGION_INDEX);
+}
+
 static long mdgpu_ioctl_get_info(void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
@@ -85,59 +176,87 @@ static long mdgpu_ioctl_get_info(void __user *arg)
 	if (info.argsz < minsz)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
+	info.num_regions = MDGPU_NUM_REGIONS;
 	info.num_irqs = VFIO_PCI_NUM_IRQS;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long mdgpu_ioctl_get_region_info(void __user *arg)
+/* Device-specific regions carry a type capability saying what they are. */
+static int mdgpu_region_type(unsigned int index,
+			     struct vfio_region_info_cap_type *cap)
+{
+	cap->header.id = VFIO_REGION_INFO_CAP_TYPE;
+	cap->header.version = 1;
+	if (index == MDGPU_EDID_REGION_INDEX) {
+		cap->type = VFIO_REGION_TYPE_GFX;
+		cap->subtype = VFIO_REGION_SUBTYPE_GFX_EDID;
+		return 0;
+	}
+	if (index == MDGPU_WINDOW_REGION_INDEX) {
+		cap->type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+			    MDGPU_VGPU_VENDOR_ID;
+		cap->subtype = MDGPU_REGION_SUBTYPE_WINDOW;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
+					void __user *arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info_cap_type cap_type = {};
+	struct vfio_info_cap caps = {};
 	struct vfio_region_info info;
+	int ret;
 
 	if (copy_from_user(&info, arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	if (info.index >= VFIO_PCI_NUM_REGIONS)
+	if (info.argsz < minsz || info.index >= MDGPU_NUM_REGIONS)
 		return -EINVAL;
 
 	info.offset = MDGPU_REGION_BASE(info.index);
+	info.size = mdgpu_region_size(vgpu, info.index);
 	info.cap_offset = 0;
-	if (info.index == VFIO_PCI_CONFIG_REGION_INDEX) {
-		info.size = PCI_CFG_SPACE_SIZE;
+	info.flags = 0;
+	if (info.size)
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
-	} else {
-		/* Not implemented by this device: present, zero-sized. */
-		info.size = 0;
-		info.flags = 0;
+	if (info.index == VFIO_PCI_BAR0_REGION_INDEX ||
+	    info.index == MDGPU_WINDOW_REGION_INDEX)
+		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+
+	if (!mdgpu_region_type(info.index, &cap_type)) {
+		ret = vfio_info_add_capability(&caps, &cap_type.header,
+					       sizeof(cap_type));
+		if (ret)
+			return ret;
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + sizeof(info), caps.buf,
+					 caps.size)) {
+				kfree(caps.buf);
+				return -EFAULT;
+			}
+			info.cap_offset = sizeof(info);
+		}
+		kfree(caps.buf);
 	}
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long mdgpu_ioctl_get_irq_info(void __user *arg)
-{
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
-	struct vfio_irq_info info;
-
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	if (info.index >= VFIO_PCI_NUM_IRQS)
-		return -EINVAL;
-	/* No interrupt sources yet. */
-	info.flags = 0;
-	info.count = 0;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
-}
-
+/* Power-on state: registers, display, interrupts pending, VRAM contents. */
 static void mdgpu_vgpu_reset(struct mdgpu_vgpu *vgpu)
 {
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
+	mdgpu_mmio_reset(vgpu);
+	mdgpu_display_fini(vgpu);
 	mutex_unlock(&vgpu->lock);
+	mdgpu_vram_reset(&vgpu->vram);
 }
 
 static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
@@ -150,29 +269,87 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return mdgpu_ioctl_get_info(uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return mdgpu_ioctl_get_region_info(uarg);
+		return mdgpu_ioctl_get_region_info(vgpu, uarg);
 	case VFIO_DEVICE_GET_IRQ_INFO:
-		return mdgpu_ioctl_get_irq_info(uarg);
+		return mdgpu_irq_get_info(vgpu, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return mdgpu_irq_set(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
 		mdgpu_vgpu_reset(vgpu);
 		return 0;
+	case VFIO_DEVICE_QUERY_GFX_PLANE:
+		return mdgpu_display_query_plane(vgpu, uarg);
+	case VFIO_DEVICE_GET_GFX_DMABUF:
+		return mdgpu_display_get_dmabuf(vgpu, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
-static int mdgpu_vgpu_init(struct vfio_device *vdev)
+static int mdgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
+	mutex_lock(&vgpu->lock);
+	vgpu->open = true;
+	vgpu->holder_pid = task_tgid_nr(current);
+	get_task_comm(vgpu->holder_comm, current);
+	mutex_unlock(&vgpu->lock);
+	return 0;
+}
+
+/* The last user is gone: nothing of theirs may stay wired to the device. */
+static void mdgpu_vgpu_close(struct vfio_device *vdev)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+
+	mutex_lock(&vgpu->lock);
+	mdgpu_irq_release_all(vgpu);
+	vgpu->open = false;
+	vgpu->holder_pid = 0;
+	mutex_unlock(&vgpu->lock);
+	mdgpu_vgpu_reset(vgpu);
+}
+
+static void mdgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+
+	if (!count)
+		dev_notice(&vgpu->mdev->dev,
+			   "removal requested; waiting for %s (pid %d) to release the vGPU\n",
+			   vgpu->holder_comm, vgpu->holder_pid);
+	mdgpu_irq_request(vgpu);
+}
+
+static int mdgpu_vgpu_init(struct vfio_device *vdev)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+	struct mdgpu_type *type = to_mdgpu_type(to_mdev_device(vdev->dev)->type);
+	int ret;
+
+	vgpu->type = type;
+	vgpu->mdev = to_mdev_device(vdev->dev);
+	vgpu->planes = MDGPU_PLANES_REGION;
 	mutex_init(&vgpu->lock);
+	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
+	if (ret)
+		return ret;
 	mdgpu_vgpu_cfg_reset(vgpu);
+	mutex_lock(&vgpu->lock);
+	mdgpu_display_init(vgpu);
+	mdgpu_mmio_reset(vgpu);
+	mutex_unlock(&vgpu->lock);
 	return 0;
 }
 
 static void mdgpu_vgpu_release(struct vfio_device *vdev)
 {
-	mutex_destroy(&to_mdgpu_vgpu(vdev)->lock);
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+
+	mdgpu_display_fini(vgpu);
+	mdgpu_vram_fini(&vgpu->vram);
+	mutex_destroy(&vgpu->lock);
 	mdgpu_compat_vfio_release(vdev);
 }
 
@@ -181,9 +358,13 @@ static const struct vfio_device_ops mdgpu_vgpu_ops = {
 	.init = mdgpu_vgpu_init,
 	.release = mdgpu_vgpu_release,
 	MDGPU_COMPAT_VFIO_IOMMUFD_OPS
+	.open_device = mdgpu_vgpu_open,
+	.close_device = mdgpu_vgpu_close,
 	.read = mdgpu_vgpu_read,
 	.write = mdgpu_vgpu_write,
+	.mmap = mdgpu_vgpu_mmap,
 	.ioctl = mdgpu_vgpu_ioctl,
+	.request = mdgpu_vgpu_request,
 };
 
 static int mdgpu_vgpu_probe(struct mdev_device *mdev)
@@ -201,8 +382,6 @@ static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 		ret = PTR_ERR(vgpu);
 		goto err_unreserve;
 	}
-	vgpu->mdev = mdev;
-	vgpu->type = type;
 	dev_set_drvdata(&mdev->dev, vgpu);
 
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
@@ -222,7 +401,7 @@ static void mdgpu_vgpu_remove(struct mdev_device *mdev)
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
 	struct mdgpu_type *type = vgpu->type;
 
-	/* Waits until userspace has closed the device. */
+	/* Waits until userspace has closed the device, calling request. */
 	vfio_unregister_group_dev(&vgpu->vdev);
 	vfio_put_device(&vgpu->vdev);
 	mdgpu_pgpu_unreserve(type->pgpu, type);

@@ -60,7 +60,74 @@ static ssize_t pgpu_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(pgpu);
 
+/* Plane types QUERY_GFX_PLANE offers; changeable while nobody uses the vGPU. */
+static const char * const mdgpu_planes_names[] = {
+	"region",	/* MDGPU_PLANES_REGION */
+	"dmabuf",	/* MDGPU_PLANES_DMABUF */
+	"both",		/* MDGPU_PLANES_REGION | MDGPU_PLANES_DMABUF */
+};
+
+static ssize_t display_planes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  mdgpu_planes_names[READ_ONCE(vgpu->planes) - 1]);
+}
+
+static ssize_t display_planes_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	int index = sysfs_match_string(mdgpu_planes_names, buf);
+	int ret = count;
+
+	if (index < 0)
+		return -EINVAL;
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vgpu->planes, index + 1);
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(display_planes);
+
+/* Host memory the vGPU's VRAM occupies now (it is allocated on first use). */
+static ssize_t vram_resident_bytes_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%lu\n",
+			  atomic_long_read(&vgpu->vram.resident) << PAGE_SHIFT);
+}
+static DEVICE_ATTR_RO(vram_resident_bytes);
+
+/* Who holds the vGPU open: "<pid> <comm>", or empty. */
+static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	ssize_t len = 0;
+
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open)
+		len = sysfs_emit(buf, "%d %s\n", vgpu->holder_pid,
+				 vgpu->holder_comm);
+	mutex_unlock(&vgpu->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(holder);
+
 static struct attribute *mdgpu_vgpu_attrs[] = {
+	&dev_attr_display_planes.attr,
+	&dev_attr_vram_resident_bytes.attr,
+	&dev_attr_holder.attr,
 	&dev_attr_type.attr,
 	&dev_attr_pgpu.attr,
 	&mdgpu_vgpu_attr_framebuffer_mib.dattr.attr,

@@ -48,4 +48,60 @@ static inline void mdgpu_harness_restore(struct __test_metadata *_metadata)
 	}
 }
 
+/*
+ * Create a vGPU of @type ("16m") on default pGPU @slot, with a fresh UUID
+ * in @uuid, or fail the test.
+ */
+static inline void mdgpu_harness_vgpu_create_on(struct __test_metadata *_metadata,
+						unsigned int slot,
+						const char *type,
+						char uuid[MDGPU_UUID_SIZE])
+{
+	char pgpu[MDGPU_PCI_NAME_SIZE];
+
+	mdgpu_test_pgpu_name(pgpu, MDGPU_TEST_DEFAULT_DOMAIN, slot);
+	ASSERT_EQ(0, mdgpu_uuid_generate(uuid)) TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_vgpu_create(pgpu, type, uuid))
+		TH_LOG("%s", mdgpu_last_error());
+}
+
+/* The same on the first pGPU. */
+static inline void mdgpu_harness_vgpu_create(struct __test_metadata *_metadata,
+					     const char *type,
+					     char uuid[MDGPU_UUID_SIZE])
+{
+	mdgpu_harness_vgpu_create_on(_metadata, 0, type, uuid);
+}
+
+/* Open vGPU @uuid through VFIO into @v, or fail the test. */
+static inline void mdgpu_harness_vgpu_open(struct __test_metadata *_metadata,
+					   const char *uuid,
+					   struct mdgpu_vfio *v)
+{
+	ASSERT_EQ(0, mdgpu_vfio_open(v, uuid))
+		TH_LOG("%s", mdgpu_last_error());
+}
+
+/*
+ * Fixture setup: create a vGPU of @type and open it into @v. If the open
+ * fails the vGPU is removed again before the test fails, as no teardown
+ * runs after a failed setup.
+ */
+static inline void mdgpu_harness_vgpu_setup(struct __test_metadata *_metadata,
+					    const char *type,
+					    char uuid[MDGPU_UUID_SIZE],
+					    struct mdgpu_vfio *v)
+{
+	char msg[MDGPU_TEST_MSG_SIZE] = "", ignored[MDGPU_TEST_MSG_SIZE];
+	int ret;
+
+	mdgpu_harness_vgpu_create(_metadata, type, uuid);
+	ret = mdgpu_vfio_open(v, uuid);
+	if (ret) {
+		snprintf(msg, sizeof(msg), "%s", mdgpu_last_error());
+		mdgpu_test_restore_idle_defaults(ignored, sizeof(ignored));
+	}
+	ASSERT_EQ(0, ret) TH_LOG("%s", msg);
+}
+
 #endif /* MDGPU_HARNESS_H */

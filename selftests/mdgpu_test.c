@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -435,4 +436,94 @@ int mdgpu_test_check_pgpu(const char *pgpu, const struct mdgpu_test_model *m,
 				     ret < 0 ? ret : 0,
 				     ret < 0 ? 0 : (uint64_t)ret,
 				     mdgpu_test_model_nr_vgpus(m), msg, size);
+}
+
+/* One 32-bit word of pattern @seed for the VRAM word at @word. */
+static uint32_t mdgpu_test_pattern_word(uint64_t word, uint32_t seed)
+{
+	uint64_t x = word * 0x9e3779b97f4a7c15ULL + seed * 0xbf58476d1ce4e5b9ULL +
+		     0x94d049bb133111ebULL;
+
+	x ^= x >> 31;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 29;
+	return (uint32_t)x;
+}
+
+static uint8_t mdgpu_test_pattern_byte(uint64_t off, uint32_t seed)
+{
+	return mdgpu_test_pattern_word(off >> 2, seed) >> (8 * (off & 3));
+}
+
+void mdgpu_test_pattern_fill(void *buf, size_t len, uint64_t offset,
+			     uint32_t seed)
+{
+	uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = mdgpu_test_pattern_byte(offset + i, seed);
+}
+
+size_t mdgpu_test_pattern_diff(const void *buf, size_t len, uint64_t offset,
+			       uint32_t seed)
+{
+	const uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != mdgpu_test_pattern_byte(offset + i, seed))
+			return i;
+	return len;
+}
+
+size_t mdgpu_test_zero_diff(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i])
+			return i;
+	return len;
+}
+
+int mdgpu_test_vram_resident(const char *uuid, uint64_t *bytes)
+{
+	return mdgpu_vgpu_read_u64(uuid, "mdgpu/vram_resident_bytes", bytes);
+}
+
+static double mdgpu_test_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int mdgpu_test_wait_child(pid_t pid, double timeout_s)
+{
+	double end = mdgpu_test_now() + timeout_s;
+	int status;
+
+	while (mdgpu_test_now() < end) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return status;
+		if (r < 0)
+			return -1;
+		mdgpu_test_sleep_ms(20);
+	}
+	return -1;
+}
+
+unsigned int mdgpu_test_edid_sum(const uint8_t *edid, size_t len)
+{
+	unsigned int sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum += edid[i];
+	return sum & 0xff;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "libmdgpu.h"
 
@@ -112,5 +113,27 @@ int mdgpu_test_type_nr_devices(const char *pgpu, const char *type);
 
 /* Number of mdgpu vGPUs on @pgpu (all pGPUs if NULL), or -errno. */
 int mdgpu_test_nr_vgpus(const char *pgpu);
+
+/*
+ * Test data: byte i of a buffer that holds VRAM from @offset is a function
+ * of @seed and @offset + i, so any part of a pattern can be checked on its
+ * own, and two seeds never match over more than a few bytes.
+ */
+void mdgpu_test_pattern_fill(void *buf, size_t len, uint64_t offset,
+			     uint32_t seed);
+/* Index of the first byte that differs from the pattern, or @len. */
+size_t mdgpu_test_pattern_diff(const void *buf, size_t len, uint64_t offset,
+			       uint32_t seed);
+/* Index of the first non-zero byte, or @len. */
+size_t mdgpu_test_zero_diff(const void *buf, size_t len);
+
+/* The vGPU's mdgpu/vram_resident_bytes, or -errno. */
+int mdgpu_test_vram_resident(const char *uuid, uint64_t *bytes);
+
+/* Wait up to @timeout_s seconds for child @pid: its status, -1 on timeout. */
+int mdgpu_test_wait_child(pid_t pid, double timeout_s);
+
+/* Sum of the first @len bytes of @edid modulo 256 (0 for a valid block). */
+unsigned int mdgpu_test_edid_sum(const uint8_t *edid, size_t len);
 
 #endif /* MDGPU_TEST_H */

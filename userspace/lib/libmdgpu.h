@@ -16,6 +16,10 @@
  *   pgpu.c   pGPU enumeration, pGPU and type attributes
  *   vgpu.c   vGPU create/remove/enumeration and attributes
  *   vfio.c   opening a vGPU through VFIO, regions, config space
+ *   region.c region info with capabilities, finding regions by type, mmap
+ *   mmio.c   BAR2 registers: the mdgpu block, DISPI, scanouts
+ *   irq.c    interrupt info, SET_IRQS, eventfds
+ *   display.c display planes, dma-bufs and the EDID region
  */
 #ifndef LIBMDGPU_H
 #define LIBMDGPU_H
@@ -28,6 +32,7 @@
 #include <linux/vfio.h>
 
 #include "mdgpu.h"	/* uapi: PCI IDs and sysfs names */
+#include "mdgpu_regs.h"	/* uapi: the vGPU's register map */
 
 #define MDGPU_SYSFS_PCI_DEVICES		"/sys/bus/pci/devices"
 #define MDGPU_SYSFS_PCI_DRIVER		"/sys/bus/pci/drivers/" MDGPU_DRIVER_NAME
@@ -167,6 +172,8 @@ int mdgpu_vgpu_path(char *buf, size_t size, const char *uuid,
 int mdgpu_vgpu_read(const char *uuid, const char *attr, char *buf,
 		    size_t size);
 int mdgpu_vgpu_read_u64(const char *uuid, const char *attr, uint64_t *val);
+/* Write @str to an attribute of a vGPU ("mdgpu/display_planes"); -errno. */
+int mdgpu_vgpu_write(const char *uuid, const char *attr, const char *str);
 /* The vGPU's IOMMU group number (/dev/vfio/<N>), or -errno. */
 int mdgpu_vgpu_iommu_group(const char *uuid);
 
@@ -255,5 +262,180 @@ int mdgpu_vfio_cfg_read(struct mdgpu_vfio *v, unsigned int offset,
 			unsigned int len, uint32_t *val);
 int mdgpu_vfio_cfg_write(struct mdgpu_vfio *v, unsigned int offset,
 			 unsigned int len, uint32_t val);
+
+/* region.c */
+
+/**
+ * struct mdgpu_region - what VFIO_DEVICE_GET_REGION_INFO says of a region
+ * @index: region index
+ * @flags: VFIO_REGION_INFO_FLAG_*
+ * @size: bytes
+ * @offset: device-fd offset of the region's first byte
+ * @has_type: a VFIO_REGION_INFO_CAP_TYPE capability was present
+ * @type: its type (VFIO_REGION_TYPE_*), if @has_type
+ * @subtype: its subtype, if @has_type
+ */
+struct mdgpu_region {
+	uint32_t index;
+	uint32_t flags;
+	uint64_t size;
+	uint64_t offset;
+	bool has_type;
+	uint32_t type;
+	uint32_t subtype;
+};
+
+/*
+ * VFIO_DEVICE_GET_REGION_INFO with its capability chain: asks once with
+ * the fixed part, then again with the argsz the device asked for. *@info
+ * is allocated (free() it) and holds the fixed part and the chain.
+ */
+int mdgpu_vfio_region_info_caps(struct mdgpu_vfio *v, uint32_t index,
+				struct vfio_region_info **info);
+/*
+ * The capability @id in the chain of @info (as returned above), or NULL
+ * if absent; a malformed chain (out of bounds, looping) is -EPROTO
+ * through @err when @err is not NULL.
+ */
+const struct vfio_info_cap_header *
+mdgpu_region_cap(const struct vfio_region_info *info, uint16_t id, int *err);
+/* Region @index, its type capability decoded into @r. */
+int mdgpu_vfio_region_get(struct mdgpu_vfio *v, uint32_t index,
+			  struct mdgpu_region *r);
+/*
+ * The region whose type capability is @type/@subtype, searching the
+ * device-specific regions (index VFIO_PCI_NUM_REGIONS and up, the standard
+ * PCI ones carry no type); -ENOENT if there is none.
+ */
+int mdgpu_vfio_region_find(struct mdgpu_vfio *v, uint32_t type,
+			   uint32_t subtype, struct mdgpu_region *r);
+/* Device-fd offset of byte @offset of region @index (no bounds check). */
+int mdgpu_vfio_region_offset(struct mdgpu_vfio *v, uint32_t index,
+			     uint64_t offset, uint64_t *pos);
+
+/*
+ * mmap(MAP_SHARED) @len bytes of region @index from @offset (@len 0: to
+ * the end of the region). The library refuses, with -EINVAL and without
+ * asking the kernel, a region without VFIO_REGION_INFO_FLAG_MMAP, an
+ * offset not page aligned and a range beyond the region; tests of the
+ * kernel's own checks call mmap(2) at mdgpu_vfio_region_offset().
+ */
+int mdgpu_vfio_mmap(struct mdgpu_vfio *v, uint32_t index, uint64_t offset,
+		    size_t len, int prot, void **addr);
+/* munmap(2) with a recorded message on failure. */
+int mdgpu_vfio_munmap(void *addr, size_t len);
+
+/* mmio.c: BAR2, little-endian registers; a short transfer is -EIO */
+
+int mdgpu_mmio_read32(struct mdgpu_vfio *v, uint32_t off, uint32_t *val);
+int mdgpu_mmio_write32(struct mdgpu_vfio *v, uint32_t off, uint32_t val);
+int mdgpu_mmio_read16(struct mdgpu_vfio *v, uint32_t off, uint16_t *val);
+int mdgpu_mmio_write16(struct mdgpu_vfio *v, uint32_t off, uint16_t val);
+/* VBE DISPI register @index (MDGPU_DISPI_*), 16-bit at 0x500 + 2 * index. */
+int mdgpu_dispi_read(struct mdgpu_vfio *v, unsigned int index, uint16_t *val);
+int mdgpu_dispi_write(struct mdgpu_vfio *v, unsigned int index, uint16_t val);
+/* Scanout register @reg (MDGPU_SCANOUT_*) of display head @head. */
+int mdgpu_scanout_read(struct mdgpu_vfio *v, unsigned int head,
+		       unsigned int reg, uint32_t *val);
+int mdgpu_scanout_write(struct mdgpu_vfio *v, unsigned int head,
+			unsigned int reg, uint32_t val);
+
+/**
+ * struct mdgpu_scanout_mode - what a scanout is asked to show
+ * @format: DRM fourcc (MDGPU_FORMAT_*)
+ * @width: pixels
+ * @height: lines
+ * @pitch: bytes per line
+ * @offset: byte offset of the first pixel in VRAM
+ */
+struct mdgpu_scanout_mode {
+	uint32_t format;
+	uint32_t width;
+	uint32_t height;
+	uint32_t pitch;
+	uint64_t offset;
+};
+
+/*
+ * Stage @mode in head @head's registers and commit it (CTRL = enable);
+ * *@status (may be NULL) gets MDGPU_SCANOUT_STATUS after the commit. A
+ * refused commit is not an error of this function: check the status.
+ */
+int mdgpu_scanout_set(struct mdgpu_vfio *v, unsigned int head,
+		      const struct mdgpu_scanout_mode *mode, uint32_t *status);
+/* Commit head @head disabled (CTRL = 0). */
+int mdgpu_scanout_disable(struct mdgpu_vfio *v, unsigned int head);
+
+/*
+ * Program head 0 through DISPI as bochs-drm does: disable, BPP, XRES,
+ * YRES, BANK 0, VIRT_WIDTH = @xres, X/Y_OFFSET 0, then ENABLE with
+ * ENABLED|LFB_ENABLED. Refused writes are not errors: read back.
+ */
+int mdgpu_dispi_set_mode(struct mdgpu_vfio *v, uint16_t xres, uint16_t yres,
+			 uint16_t bpp);
+
+/* irq.c */
+
+/* VFIO_DEVICE_GET_IRQ_INFO for @index. */
+int mdgpu_vfio_irq_info(struct mdgpu_vfio *v, uint32_t index,
+			struct vfio_irq_info *info);
+/*
+ * VFIO_DEVICE_SET_IRQS exactly as given (argsz = header + @size), so that
+ * bad requests reach the driver: returns 0 or its -errno.
+ */
+int mdgpu_vfio_set_irqs(struct mdgpu_vfio *v, uint32_t flags, uint32_t index,
+			uint32_t start, uint32_t count, const void *data,
+			size_t size);
+/* TRIGGER with an eventfd for vector 0 of @index; @efd -1 de-assigns. */
+int mdgpu_vfio_irq_wire(struct mdgpu_vfio *v, uint32_t index, int efd);
+/* TRIGGER, DATA_NONE, count 0: disable @index. */
+int mdgpu_vfio_irq_disable(struct mdgpu_vfio *v, uint32_t index);
+/* TRIGGER, DATA_NONE, count 1: loopback, signal @index's eventfd. */
+int mdgpu_vfio_irq_loopback(struct mdgpu_vfio *v, uint32_t index);
+/* MASK / UNMASK, DATA_NONE, count 1. */
+int mdgpu_vfio_irq_mask(struct mdgpu_vfio *v, uint32_t index);
+int mdgpu_vfio_irq_unmask(struct mdgpu_vfio *v, uint32_t index);
+
+/* A new non-blocking, close-on-exec eventfd, or -errno. */
+int mdgpu_eventfd_new(void);
+/*
+ * Consume the eventfd's counter without waiting: *@count is how often it
+ * was signalled since the last call (0: not at all).
+ */
+int mdgpu_eventfd_take(int efd, uint64_t *count);
+/* Wait up to @timeout_ms for a signal, then take it; -ETIMEDOUT if none. */
+int mdgpu_eventfd_wait(int efd, int timeout_ms, uint64_t *count);
+
+/* display.c */
+
+/*
+ * VFIO_DEVICE_QUERY_GFX_PLANE with @flags and @plane_type; *@plane gets
+ * the answer. Returns 0 or the driver's -errno.
+ */
+int mdgpu_vfio_query_plane(struct mdgpu_vfio *v, uint32_t flags,
+			   uint32_t plane_type,
+			   struct vfio_device_gfx_plane_info *plane);
+/* VFIO_DEVICE_GET_GFX_DMABUF: a dma-buf fd for @dmabuf_id, or -errno. */
+int mdgpu_vfio_get_dmabuf(struct mdgpu_vfio *v, uint32_t dmabuf_id);
+
+/* The EDID region (type GFX, subtype GFX_EDID); -ENOENT if absent. */
+int mdgpu_edid_region(struct mdgpu_vfio *v, struct mdgpu_region *r);
+/* Read the region's control fields (struct vfio_region_gfx_edid at 0). */
+int mdgpu_edid_ctl_read(struct mdgpu_vfio *v,
+			struct vfio_region_gfx_edid *ctl);
+/*
+ * Write one 32-bit control field at byte @field (offsetof(struct
+ * vfio_region_gfx_edid, ...)); returns 0 or the driver's -errno.
+ */
+int mdgpu_edid_ctl_write(struct mdgpu_vfio *v, unsigned int field,
+			 uint32_t val);
+/* Write @len bytes of blob at @offset inside the blob area; -errno. */
+int mdgpu_edid_blob_write(struct mdgpu_vfio *v, unsigned int offset,
+			  const void *blob, size_t len);
+/*
+ * The update protocol QEMU uses: link down, blob, edid_size, link up.
+ * The guest then reads @blob in BAR2.
+ */
+int mdgpu_edid_set(struct mdgpu_vfio *v, const void *blob, uint32_t size);
 
 #endif /* LIBMDGPU_H */

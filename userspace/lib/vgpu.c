@@ -100,6 +100,21 @@ int mdgpu_vgpu_read_u64(const char *uuid, const char *attr, uint64_t *val)
 	return mdgpu_sysfs_read_u64(path, val);
 }
 
+int mdgpu_vgpu_write(const char *uuid, const char *attr, const char *str)
+{
+	char path[256];
+	int ret;
+
+	ret = mdgpu_vgpu_path(path, sizeof(path), uuid, attr);
+	if (ret)
+		return ret;
+	ret = mdgpu_sysfs_write(path, str);
+	if (ret)
+		return mdgpu_fail(-ret, "vGPU %s: write \"%s\" to %s: %s", uuid,
+				  str, attr, strerror(-ret));
+	return 0;
+}
+
 int mdgpu_vgpu_iommu_group(const char *uuid)
 {
 	char path[256], name[32], *end;

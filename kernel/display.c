@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: the display controller. One scanout per head, programmed either
+ * through the mdgpu scanout registers or, for head 0, through the Bochs
+ * DISPI registers that bochs-drm uses. Every commit is checked against the
+ * type's heads, max resolution and VRAM: a mode the type cannot show is
+ * refused, never clipped. Head 0 is the primary plane that QUERY_GFX_PLANE
+ * reports, as a region (the display window) or as a dma-buf.
+ */
+#include <linux/dma-buf.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mdgpu.h"
+
+/* Keeps the descriptor list short: userspace asks again after a change. */
+#define MDGPU_MAX_DMABUFS	8
+
+/* A plane handed out by QUERY_GFX_PLANE, exportable by its id. */
+struct mdgpu_dmabuf_desc {
+	struct list_head node;
+	u32 id;
+	struct mdgpu_scanout scanout;
+};
+
+static unsigned int mdgpu_format_cpp(u32 format)
+{
+	switch (format) {
+	case MDGPU_FORMAT_XRGB8888:
+	case MDGPU_FORMAT_BGRX8888:
+		return 4;
+	case MDGPU_FORMAT_RGB565:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+static u64 mdgpu_scanout_size(const struct mdgpu_scanout *s)
+{
+	return (u64)s->pitch * s->height;
+}
+
+/* Whether the type could ever show @s; MDGPU_SCANOUT_OK or the reason. */
+static u32 mdgpu_scanout_check(struct mdgpu_vgpu *vgpu,
+			       const struct mdgpu_scanout *s)
+{
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	unsigned int cpp = mdgpu_format_cpp(s->format);
+
+	if (!cpp)
+		return MDGPU_SCANOUT_ERR_FORMAT;
+	if (!s->width || !s->height || s->width > info->max_xres ||
+	    s->height > info->max_yres)
+		return MDGPU_SCANOUT_ERR_SIZE;
+	if (s->pitch < s->width * cpp || s->pitch % cpp)
+		return MDGPU_SCANOUT_ERR_PITCH;
+	if (!IS_ALIGNED(s->offset, MDGPU_SCANOUT_ALIGN))
+		return MDGPU_SCANOUT_ERR_OFFSET;
+	if (s->offset > vgpu->vram.size ||
+	    mdgpu_scanout_size(s) > vgpu->vram.size - s->offset)
+		return MDGPU_SCANOUT_ERR_VRAM;
+	return MDGPU_SCANOUT_OK;
+}
+
+/*
+ * Make @s what @head shows, if the type allows it; a disabled scanout is
+ * always accepted. Head 0 moves the display window with it.
+ */
+static void mdgpu_scanout_commit(struct mdgpu_vgpu *vgpu, unsigned int head,
+				 const struct mdgpu_scanout *s)
+{
+	struct mdgpu_display *d = &vgpu->display;
+	u32 status = s->enabled ? mdgpu_scanout_check(vgpu, s) : 0;
+
+	lockdep_assert_held(&vgpu->lock);
+	d->status[head] = status;
+	if (status) {
+		mdgpu_irq_raise(vgpu, MDGPU_IRQ_SCANOUT_ERROR);
+		return;
+	}
+	d->active[head] = *s;
+	if (head == 0 && s->enabled)
+		mdgpu_vram_move_window(&vgpu->vram, s->offset);
+}
+
+/**
+ * mdgpu_scanout_reg_read() - read a scanout register
+ * @vgpu: the vGPU, its lock held
+ * @head: display head, below the type's heads
+ * @reg: MDGPU_SCANOUT_* register offset
+ *
+ * Return: the register value.
+ */
+u32 mdgpu_scanout_reg_read(struct mdgpu_vgpu *vgpu, unsigned int head,
+			   unsigned int reg)
+{
+	struct mdgpu_display *d = &vgpu->display;
+	const struct mdgpu_scanout *s = &d->staged[head];
+
+	switch (reg) {
+	case MDGPU_SCANOUT_CTRL:
+		return d->active[head].enabled ? MDGPU_SCANOUT_CTRL_ENABLE : 0;
+	case MDGPU_SCANOUT_FORMAT:
+		return s->format;
+	case MDGPU_SCANOUT_WIDTH:
+		return s->width;
+	case MDGPU_SCANOUT_HEIGHT:
+		return s->height;
+	case MDGPU_SCANOUT_PITCH:
+		return s->pitch;
+	case MDGPU_SCANOUT_OFFSET_LO:
+		return lower_32_bits(s->offset);
+	case MDGPU_SCANOUT_OFFSET_HI:
+		return upper_32_bits(s->offset);
+	case MDGPU_SCANOUT_STATUS:
+		return d->status[head];
+	default:
+		return 0;
+	}
+}
+
+/**
+ * mdgpu_scanout_reg_write() - write a scanout register; CTRL commits
+ * @vgpu: the vGPU, its lock held
+ * @head: display head, below the type's heads
+ * @reg: MDGPU_SCANOUT_* register offset
+ * @val: value
+ */
+void mdgpu_scanout_reg_write(struct mdgpu_vgpu *vgpu, unsigned int head,
+			     unsigned int reg, u32 val)
+{
+	struct mdgpu_scanout *s = &vgpu->display.staged[head];
+
+	switch (reg) {
+	case MDGPU_SCANOUT_CTRL:
+		s->enabled = val & MDGPU_SCANOUT_CTRL_ENABLE;
+		mdgpu_scanout_commit(vgpu, head, s);
+		break;
+	case MDGPU_SCANOUT_FORMAT:
+		s->format = val;
+		break;
+	case MDGPU_SCANOUT_WIDTH:
+		s->width = val;
+		break;
+	case MDGPU_SCANOUT_HEIGHT:
+		s->height = val;
+		break;
+	case MDGPU_SCANOUT_PITCH:
+		s->pitch = val;
+		break;
+	case MDGPU_SCANOUT_OFFSET_LO:
+		s->offset = (s->offset & ~0xffffffffULL) | val;
+		break;
+	case MDGPU_SCANOUT_OFFSET_HI:
+		s->offset = lower_32_bits(s->offset) | (u64)val << 32;
+		break;
+	}
+}
+
+/* The scanout the DISPI registers describe (always head 0). */
+static void mdgpu_dispi_scanout(struct mdgpu_vgpu *vgpu,
+				struct mdgpu_scanout *s)
+{
+	const u16 *r = vgpu->display.dispi;
+	unsigned int bpp = r[MDGPU_DISPI_BPP];
+	unsigned int cpp = bpp / 8;
+
+	s->enabled = (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_ENABLED) &&
+		     (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_LFB_ENABLED);
+	if (bpp == 32)
+		s->format = vgpu->display.byteorder == MDGPU_QEXT_BIG_ENDIAN ?
+			    MDGPU_FORMAT_BGRX8888 : MDGPU_FORMAT_XRGB8888;
+	else if (bpp == 16)
+		s->format = MDGPU_FORMAT_RGB565;
+	else
+		s->format = 0;
+	s->width = r[MDGPU_DISPI_XRES];
+	s->height = r[MDGPU_DISPI_YRES];
+	s->pitch = r[MDGPU_DISPI_VIRT_WIDTH] * cpp;
+	s->offset = (u64)r[MDGPU_DISPI_Y_OFFSET] * s->pitch +
+		    (u64)r[MDGPU_DISPI_X_OFFSET] * cpp;
+}
+
+/**
+ * mdgpu_dispi_read() - read a VBE DISPI register
+ * @vgpu: the vGPU, its lock held
+ * @index: register index
+ *
+ * Return: the register value.
+ */
+u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index)
+{
+	if (index >= MDGPU_DISPI_NR_REGS)
+		return 0;
+	return vgpu->display.dispi[index];
+}
+
+/**
+ * mdgpu_dispi_write() - write a VBE DISPI register
+ * @vgpu: the vGPU, its lock held
+ * @index: register index
+ * @val: value
+ *
+ * Resolutions beyond the type's maximum are refused (the register keeps
+ * its value). Enabling, or changing the mode or panning while enabled,
+ * commits head 0; a write whose result the type cannot show is refused
+ * and the old mode stays.
+ */
+void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
+{
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	u16 *r = vgpu->display.dispi;
+	struct mdgpu_scanout s;
+	u16 old;
+
+	switch (index) {
+	case MDGPU_DISPI_ID:
+	case MDGPU_DISPI_VIDEO_MEMORY_64K:
+	case MDGPU_DISPI_VIRT_HEIGHT:
+		return;		/* read-only or derived */
+	case MDGPU_DISPI_XRES:
+		if (val > info->max_xres)
+			return;
+		break;
+	case MDGPU_DISPI_YRES:
+		if (val > info->max_yres)
+			return;
+		break;
+	case MDGPU_DISPI_BPP:
+		if (val != 16 && val != 32)
+			return;
+		break;
+	case MDGPU_DISPI_ENABLE:
+		val &= MDGPU_DISPI_ENABLED | MDGPU_DISPI_LFB_ENABLED |
+		       MDGPU_DISPI_NOCLEARMEM;
+		break;
+	default:
+		if (index >= MDGPU_DISPI_NR_REGS)
+			return;
+	}
+	old = r[index];
+	r[index] = val;
+	mdgpu_dispi_scanout(vgpu, &s);
+	if (index == MDGPU_DISPI_ENABLE || s.enabled) {
+		mdgpu_scanout_commit(vgpu, 0, &s);
+		/* Refused: the write does not happen, the old mode stays. */
+		if (s.enabled && vgpu->display.status[0]) {
+			r[index] = old;
+			mdgpu_dispi_scanout(vgpu, &s);
+		}
+	}
+	/* Virtual height: as many lines of this pitch as VRAM holds. */
+	r[MDGPU_DISPI_VIRT_HEIGHT] = s.pitch ?
+		min_t(u64, div_u64(vgpu->vram.size, s.pitch), 0xffff) : 0;
+}
+
+/**
+ * mdgpu_display_reset() - all heads off, registers at power-on values
+ * @vgpu: the vGPU, its lock held
+ */
+void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_display *d = &vgpu->display;
+	u64 vram_64k = vgpu->vram.size >> 16;
+
+	memset(d->staged, 0, sizeof(d->staged));
+	memset(d->active, 0, sizeof(d->active));
+	memset(d->status, 0, sizeof(d->status));
+	memset(d->dispi, 0, sizeof(d->dispi));
+	d->dispi[MDGPU_DISPI_ID] = MDGPU_DISPI_ID5;
+	d->dispi[MDGPU_DISPI_BPP] = 32;
+	/* A 16-bit register: 4 GiB reads as 4 GiB - 64 KiB. */
+	d->dispi[MDGPU_DISPI_VIDEO_MEMORY_64K] = min_t(u64, vram_64k, 0xffff);
+	d->byteorder = MDGPU_QEXT_LITTLE_ENDIAN;
+	d->vga_att_index = 0;
+	mdgpu_edid_reset(vgpu);
+}
+
+/**
+ * mdgpu_display_init() - first-time setup of the display state
+ * @vgpu: the vGPU
+ */
+void mdgpu_display_init(struct mdgpu_vgpu *vgpu)
+{
+	INIT_LIST_HEAD(&vgpu->display.dmabufs);
+	mdgpu_display_reset(vgpu);
+}
+
+/**
+ * mdgpu_display_fini() - forget every dma-buf descriptor
+ * @vgpu: the vGPU
+ *
+ * Exported dma-bufs hold their own page references and stay valid.
+ */
+void mdgpu_display_fini(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_dmabuf_desc *desc, *tmp;
+
+	list_for_each_entry_safe(desc, tmp, &vgpu->display.dmabufs, node) {
+		list_del(&desc->node);
+		kfree(desc);
+	}
+	vgpu->display.nr_dmabufs = 0;
+}
+
+/* The descriptor id for @s, reusing a matching one or making a new one. */
+static int mdgpu_dmabuf_desc_id(struct mdgpu_vgpu *vgpu,
+				const struct mdgpu_scanout *s, u32 *id)
+{
+	struct mdgpu_display *d = &vgpu->display;
+	struct mdgpu_dmabuf_desc *desc;
+
+	list_for_each_entry(desc, &d->dmabufs, node) {
+		if (!memcmp(&desc->scanout, s, sizeof(*s))) {
+			*id = desc->id;
+			return 0;
+		}
+	}
+	if (d->nr_dmabufs == MDGPU_MAX_DMABUFS) {
+		desc = list_last_entry(&d->dmabufs, typeof(*desc), node);
+		list_del(&desc->node);
+	} else {
+		desc = kzalloc(sizeof(*desc), GFP_KERNEL);
+		if (!desc)
+			return -ENOMEM;
+		d->nr_dmabufs++;
+	}
+	desc->scanout = *s;
+	desc->id = ++d->next_dmabuf_id;
+	list_add(&desc->node, &d->dmabufs);
+	*id = desc->id;
+	return 0;
+}
+
+/**
+ * mdgpu_display_query_plane() - VFIO_DEVICE_QUERY_GFX_PLANE
+ * @vgpu: the vGPU
+ * @arg: user pointer to struct vfio_device_gfx_plane_info
+ *
+ * A probe succeeds only for the plane types this vGPU offers (sysfs
+ * display_planes). A disabled plane is success with format and size zero.
+ *
+ * Return: 0 or -errno.
+ */
+long mdgpu_display_query_plane(struct mdgpu_vgpu *vgpu, void __user *arg)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_gfx_plane_info,
+					  region_index);
+	struct vfio_device_gfx_plane_info plane;
+	u32 kind, wanted;
+	int ret = 0;
+
+	if (copy_from_user(&plane, arg, minsz))
+		return -EFAULT;
+	if (plane.argsz < minsz)
+		return -EINVAL;
+
+	kind = plane.flags & (VFIO_GFX_PLANE_TYPE_DMABUF |
+			      VFIO_GFX_PLANE_TYPE_REGION);
+	if (plane.flags & ~(kind | VFIO_GFX_PLANE_TYPE_PROBE) ||
+	    hweight32(kind) != 1)
+		return -EINVAL;
+	wanted = kind == VFIO_GFX_PLANE_TYPE_REGION ? MDGPU_PLANES_REGION :
+						      MDGPU_PLANES_DMABUF;
+	if (!(READ_ONCE(vgpu->planes) & wanted))
+		return -EINVAL;
+	if (plane.flags & VFIO_GFX_PLANE_TYPE_PROBE)
+		return 0;
+	/* QEMU's region path leaves drm_plane_type 0: that means primary. */
+	if (plane.drm_plane_type == 0)
+		plane.drm_plane_type = MDGPU_PLANE_PRIMARY;
+	if (plane.drm_plane_type != MDGPU_PLANE_PRIMARY &&
+	    plane.drm_plane_type != MDGPU_PLANE_CURSOR)
+		return -EINVAL;
+
+	/* Everything below drm_plane_type is output: start from zero. */
+	plane = (struct vfio_device_gfx_plane_info) {
+		.argsz = plane.argsz,
+		.flags = plane.flags,
+		.drm_plane_type = plane.drm_plane_type,
+	};
+	mutex_lock(&vgpu->lock);
+	if (plane.drm_plane_type == MDGPU_PLANE_PRIMARY &&
+	    vgpu->display.active[0].enabled) {
+		const struct mdgpu_scanout *s = &vgpu->display.active[0];
+
+		plane.drm_format = s->format;
+		plane.width = s->width;
+		plane.height = s->height;
+		plane.stride = s->pitch;
+		plane.size = PAGE_ALIGN(mdgpu_scanout_size(s));
+		if (kind == VFIO_GFX_PLANE_TYPE_REGION)
+			plane.region_index = MDGPU_WINDOW_REGION_INDEX;
+		else
+			ret = mdgpu_dmabuf_desc_id(vgpu, s, &plane.dmabuf_id);
+	}
+	mutex_unlock(&vgpu->lock);
+	if (ret)
+		return ret;
+	return copy_to_user(arg, &plane, minsz) ? -EFAULT : 0;
+}
+
+/* An exported plane: its own references on the VRAM pages it shows. */
+struct mdgpu_dmabuf {
+	struct page **pages;
+	unsigned long nr_pages;
+};
+
+static struct sg_table *mdgpu_dmabuf_map(struct dma_buf_attachment *at,
+					 enum dma_data_direction dir)
+{
+	struct mdgpu_dmabuf *buf = at->dmabuf->priv;
+	struct sg_table *sgt;
+	int ret;
+
+	sgt = kzalloc(sizeof(*sgt), GFP_KERNEL);
+	if (!sgt)
+		return ERR_PTR(-ENOMEM);
+	ret = sg_alloc_table_from_pages(sgt, buf->pages, buf->nr_pages, 0,
+					buf->nr_pages << PAGE_SHIFT,
+					GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	ret = dma_map_sgtable(at->dev, sgt, dir, 0);
+	if (ret)
+		goto err_table;
+	return sgt;
+
+err_table:
+	sg_free_table(sgt);
+err_free:
+	kfree(sgt);
+	return ERR_PTR(ret);
+}
+
+static void mdgpu_dmabuf_unmap(struct dma_buf_attachment *at,
+			       struct sg_table *sgt,
+			       enum dma_data_direction dir)
+{
+	dma_unmap_sgtable(at->dev, sgt, dir, 0);
+	sg_free_table(sgt);
+	kfree(sgt);
+}
+
+static int mdgpu_dmabuf_mmap(struct dma_buf *dmabuf,
+			     struct vm_area_struct *vma)
+{
+	struct mdgpu_dmabuf *buf = dmabuf->priv;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	return vm_map_pages(vma, buf->pages, buf->nr_pages);
+}
+
+static void mdgpu_dmabuf_free(struct mdgpu_dmabuf *buf)
+{
+	unsigned long i;
+
+	for (i = 0; i < buf->nr_pages; i++)
+		if (buf->pages[i])
+			put_page(buf->pages[i]);
+	kvfree(buf->pages);
+	kfree(buf);
+}
+
+static void mdgpu_dmabuf_release(struct dma_buf *dmabuf)
+{
+	mdgpu_dmabuf_free(dmabuf->priv);
+}
+
+static const struct dma_buf_ops mdgpu_dmabuf_ops = {
+	.map_dma_buf = mdgpu_dmabuf_map,
+	.unmap_dma_buf = mdgpu_dmabuf_unmap,
+	.mmap = mdgpu_dmabuf_mmap,
+	.release = mdgpu_dmabuf_release,
+};
+
+/* Take a reference on each VRAM page of @s, allocating absent ones. */
+static struct mdgpu_dmabuf *mdgpu_dmabuf_collect(struct mdgpu_vgpu *vgpu,
+						 const struct mdgpu_scanout *s)
+{
+	struct mdgpu_vram *vram = &vgpu->vram;
+	struct mdgpu_dmabuf *buf;
+	unsigned long i, first = s->offset >> PAGE_SHIFT;
+	int ret = 0;
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	buf->nr_pages = PAGE_ALIGN(mdgpu_scanout_size(s)) >> PAGE_SHIFT;
+	buf->pages = kvcalloc(buf->nr_pages, sizeof(*buf->pages), GFP_KERNEL);
+	if (!buf->pages) {
+		kfree(buf);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < buf->nr_pages && !ret; i++)
+		ret = mdgpu_vram_get_page(vram, first + i, &buf->pages[i]);
+	if (ret) {
+		mdgpu_dmabuf_free(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+/**
+ * mdgpu_display_get_dmabuf() - VFIO_DEVICE_GET_GFX_DMABUF
+ * @vgpu: the vGPU
+ * @arg: user pointer to the dmabuf_id from QUERY_GFX_PLANE
+ *
+ * Return: a new dma-buf file descriptor, or -errno (-ENOENT for an id that
+ * is unknown or no longer current).
+ */
+long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg)
+{
+	DEFINE_DMA_BUF_EXPORT_INFO(info);
+	struct mdgpu_dmabuf_desc *desc;
+	struct mdgpu_scanout s = {};
+	struct mdgpu_dmabuf *buf;
+	struct dma_buf *dmabuf;
+	bool found = false;
+	u32 id;
+	int fd;
+
+	if (get_user(id, (u32 __user *)arg))
+		return -EFAULT;
+	if (!(READ_ONCE(vgpu->planes) & MDGPU_PLANES_DMABUF))
+		return -EINVAL;
+
+	mutex_lock(&vgpu->lock);
+	list_for_each_entry(desc, &vgpu->display.dmabufs, node) {
+		if (desc->id == id) {
+			s = desc->scanout;
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&vgpu->lock);
+	if (!found)
+		return -ENOENT;
+
+	buf = mdgpu_dmabuf_collect(vgpu, &s);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	info.ops = &mdgpu_dmabuf_ops;
+	info.size = buf->nr_pages << PAGE_SHIFT;
+	info.flags = O_RDWR;
+	info.priv = buf;
+	dmabuf = dma_buf_export(&info);
+	if (IS_ERR(dmabuf)) {
+		mdgpu_dmabuf_free(buf);
+		return PTR_ERR(dmabuf);
+	}
+	fd = dma_buf_fd(dmabuf, O_CLOEXEC);
+	if (fd < 0)
+		dma_buf_put(dmabuf);
+	return fd;
+}

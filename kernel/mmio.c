@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: BAR2, the vGPU's trapped MMIO registers. The layout is in
+ * uapi/mdgpu_regs.h; this file only routes each access to the piece of the
+ * device model that owns the register. Unknown offsets read 0 and ignore
+ * writes; accesses of the wrong width to a register block do the same.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "mdgpu.h"
+
+/* VGA ports bochs-drm touches: misc output, input status, attribute. */
+#define VGA_ATT_W_PORT		0x3c0
+#define VGA_IS1_RC_PORT		0x3da
+
+/**
+ * mdgpu_mmio_reset() - power-on state of the registers in BAR2
+ * @vgpu: the vGPU, its lock held
+ */
+void mdgpu_mmio_reset(struct mdgpu_vgpu *vgpu)
+{
+	memset(&vgpu->ring, 0, sizeof(vgpu->ring));
+	vgpu->irq.status = 0;
+	vgpu->irq.mask = 0;
+	vgpu->irq.intx_masked = false;
+	mdgpu_display_reset(vgpu);
+}
+
+static bool mdgpu_in(unsigned int off, unsigned int len, unsigned int base,
+		     unsigned int size)
+{
+	return off >= base && off + len <= base + size;
+}
+
+static u32 mdgpu_reg_read(struct mdgpu_vgpu *vgpu, unsigned int reg)
+{
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	struct mdgpu_ring_regs *ring = &vgpu->ring;
+
+	if (reg >= MDGPU_REG_SCANOUT_BASE) {
+		unsigned int head = (reg - MDGPU_REG_SCANOUT_BASE) /
+				    MDGPU_REG_SCANOUT_STRIDE;
+
+		if (head >= info->heads)
+			return 0;
+		return mdgpu_scanout_reg_read(vgpu, head,
+					      reg % MDGPU_REG_SCANOUT_STRIDE);
+	}
+	switch (reg) {
+	case MDGPU_REG_ID:
+		return MDGPU_ID_MAGIC;
+	case MDGPU_REG_VERSION:
+		return MDGPU_ID_VERSION;
+	case MDGPU_REG_VRAM_SIZE_LO:
+		return lower_32_bits(vgpu->vram.size);
+	case MDGPU_REG_VRAM_SIZE_HI:
+		return upper_32_bits(vgpu->vram.size);
+	case MDGPU_REG_NUM_HEADS:
+		return info->heads;
+	case MDGPU_REG_MAX_XRES:
+		return info->max_xres;
+	case MDGPU_REG_MAX_YRES:
+		return info->max_yres;
+	case MDGPU_REG_FRL:
+		return info->frl;
+	case MDGPU_REG_IRQ_STATUS:
+		return vgpu->irq.status;
+	case MDGPU_REG_IRQ_MASK:
+		return vgpu->irq.mask;
+	case MDGPU_REG_RING_BASE_LO:
+		return lower_32_bits(ring->base);
+	case MDGPU_REG_RING_BASE_HI:
+		return upper_32_bits(ring->base);
+	case MDGPU_REG_RING_SIZE:
+		return ring->size;
+	case MDGPU_REG_RING_HEAD:
+		return ring->head;
+	case MDGPU_REG_RING_TAIL:
+		return ring->tail;
+	case MDGPU_REG_RING_CTRL:
+		return ring->ctrl;
+	case MDGPU_REG_RING_STATUS:
+		return ring->status;
+	case MDGPU_REG_RING_ERROR:
+		return ring->error;
+	case MDGPU_REG_FENCE_LO:
+		return lower_32_bits(ring->fence);
+	case MDGPU_REG_FENCE_HI:
+		return upper_32_bits(ring->fence);
+	default:
+		return 0;
+	}
+}
+
+static void mdgpu_reg_write(struct mdgpu_vgpu *vgpu, unsigned int reg,
+			    u32 val)
+{
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	struct mdgpu_ring_regs *ring = &vgpu->ring;
+	u32 old;
+
+	if (reg >= MDGPU_REG_SCANOUT_BASE) {
+		unsigned int head = (reg - MDGPU_REG_SCANOUT_BASE) /
+				    MDGPU_REG_SCANOUT_STRIDE;
+
+		if (head < info->heads)
+			mdgpu_scanout_reg_write(vgpu, head,
+						reg % MDGPU_REG_SCANOUT_STRIDE,
+						val);
+		return;
+	}
+	switch (reg) {
+	case MDGPU_REG_IRQ_STATUS:
+		vgpu->irq.status &= ~val;		/* write 1 to clear */
+		break;
+	case MDGPU_REG_IRQ_MASK:
+		old = vgpu->irq.mask;
+		vgpu->irq.mask = val & MDGPU_IRQ_ALL;
+		mdgpu_irq_update(vgpu, vgpu->irq.mask & ~old);
+		break;
+	case MDGPU_REG_IRQ_RAISE:
+		mdgpu_irq_raise(vgpu, val & MDGPU_IRQ_SOFT);
+		break;
+	case MDGPU_REG_RING_BASE_LO:
+		ring->base = (ring->base & ~0xffffffffULL) | val;
+		break;
+	case MDGPU_REG_RING_BASE_HI:
+		ring->base = lower_32_bits(ring->base) | (u64)val << 32;
+		break;
+	case MDGPU_REG_RING_SIZE:
+		ring->size = val;
+		break;
+	case MDGPU_REG_RING_TAIL:
+		ring->tail = val;
+		break;
+	case MDGPU_REG_RING_CTRL:
+		ring->ctrl = val & MDGPU_RING_CTRL_ENABLE;
+		break;
+	}
+}
+
+static u8 mdgpu_vga_read(struct mdgpu_vgpu *vgpu, unsigned int port)
+{
+	/* Reading input status resets the attribute flip-flop: index next. */
+	if (port == VGA_IS1_RC_PORT)
+		return 0;
+	if (port == VGA_ATT_W_PORT)
+		return vgpu->display.vga_att_index;
+	return 0;
+}
+
+static void mdgpu_vga_write(struct mdgpu_vgpu *vgpu, unsigned int port, u8 val)
+{
+	if (port == VGA_ATT_W_PORT)
+		vgpu->display.vga_att_index = val;
+}
+
+/**
+ * mdgpu_mmio_read() - read from BAR2
+ * @vgpu: the vGPU, its lock held
+ * @off: offset in BAR2; @off + @len lies within MDGPU_MMIO_SIZE
+ * @buf: destination
+ * @len: 1, 2, 4 or 8 bytes, naturally aligned (checked by the caller)
+ */
+void mdgpu_mmio_read(struct mdgpu_vgpu *vgpu, unsigned int off, void *buf,
+		     unsigned int len)
+{
+	u8 *dst = buf;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->lock);
+	memset(buf, 0, len);
+	if (mdgpu_in(off, len, MDGPU_EDID_OFFSET, MDGPU_EDID_SIZE)) {
+		memcpy(buf, vgpu->display.edid + off - MDGPU_EDID_OFFSET, len);
+	} else if (mdgpu_in(off, len, MDGPU_VGA_OFFSET, MDGPU_VGA_SIZE)) {
+		for (i = 0; i < len; i++)
+			dst[i] = mdgpu_vga_read(vgpu, MDGPU_VGA_PORT_BASE +
+						off - MDGPU_VGA_OFFSET + i);
+	} else if (mdgpu_in(off, len, MDGPU_DISPI_OFFSET, MDGPU_DISPI_SIZE)) {
+		unsigned int index = (off - MDGPU_DISPI_OFFSET) / 2;
+
+		if (len == 2)
+			put_unaligned_le16(mdgpu_dispi_read(vgpu, index), buf);
+	} else if (mdgpu_in(off, len, MDGPU_QEXT_OFFSET, MDGPU_QEXT_SIZE)) {
+		if (len == 4 && off == MDGPU_QEXT_REG_SIZE)
+			put_unaligned_le32(MDGPU_QEXT_SIZE, buf);
+		else if (len == 4 && off == MDGPU_QEXT_REG_BYTEORDER)
+			put_unaligned_le32(vgpu->display.byteorder, buf);
+	} else if (off >= MDGPU_REG_BASE && len >= 4) {
+		for (i = 0; i < len; i += 4)
+			put_unaligned_le32(mdgpu_reg_read(vgpu, off + i),
+					   dst + i);
+	}
+}
+
+/**
+ * mdgpu_mmio_write() - write to BAR2
+ * @vgpu: the vGPU, its lock held
+ * @off: offset in BAR2; @off + @len lies within MDGPU_MMIO_SIZE
+ * @buf: source
+ * @len: 1, 2, 4 or 8 bytes, naturally aligned (checked by the caller)
+ */
+void mdgpu_mmio_write(struct mdgpu_vgpu *vgpu, unsigned int off,
+		      const void *buf, unsigned int len)
+{
+	const u8 *src = buf;
+	unsigned int i;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (mdgpu_in(off, len, MDGPU_VGA_OFFSET, MDGPU_VGA_SIZE)) {
+		for (i = 0; i < len; i++)
+			mdgpu_vga_write(vgpu, MDGPU_VGA_PORT_BASE +
+					off - MDGPU_VGA_OFFSET + i, src[i]);
+	} else if (mdgpu_in(off, len, MDGPU_DISPI_OFFSET, MDGPU_DISPI_SIZE)) {
+		if (len == 2)
+			mdgpu_dispi_write(vgpu, (off - MDGPU_DISPI_OFFSET) / 2,
+					  get_unaligned_le16(buf));
+	} else if (mdgpu_in(off, len, MDGPU_QEXT_OFFSET, MDGPU_QEXT_SIZE)) {
+		u32 val = len == 4 ? get_unaligned_le32(buf) : 0;
+
+		if (off == MDGPU_QEXT_REG_BYTEORDER &&
+		    (val == MDGPU_QEXT_LITTLE_ENDIAN ||
+		     val == MDGPU_QEXT_BIG_ENDIAN)) {
+			u16 bank = vgpu->display.dispi[MDGPU_DISPI_BANK];
+
+			vgpu->display.byteorder = val;
+			/* Rewriting a register re-derives head 0's format. */
+			mdgpu_dispi_write(vgpu, MDGPU_DISPI_BANK, bank);
+		}
+	} else if (off >= MDGPU_REG_BASE && len >= 4) {
+		for (i = 0; i < len; i += 4)
+			mdgpu_reg_write(vgpu, off + i,
+					get_unaligned_le32(src + i));
+	}
+	/* EDID is read-only; anything else is not a register. */
+}

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: a vGPU's VRAM, backed by host pages allocated on first touch.
+ *
+ * A 4 GiB vGPU costs nothing until the guest writes to it. Every page
+ * allocated for any vGPU is charged against one module-wide limit
+ * (vram_limit_mb), so an overcommitted host refuses new VRAM pages instead
+ * of running out of memory.
+ *
+ * Userspace maps VRAM twice: BAR0 (VRAM at its own offsets) and the display
+ * window (VRAM from the primary scanout's first byte, for region planes).
+ * Both kinds of mapping point at one private shmem file, used only as an
+ * address space we own: unmap_mapping_range() on it revokes every mapping
+ * of this vGPU, and nobody else's, on reset, removal and scanout moves. The
+ * pages themselves are ours, inserted by the fault handler under @lock, so a
+ * revocation can never race with a fault installing a stale page.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "mdgpu.h"
+
+static atomic_long_t mdgpu_vram_used_pages = ATOMIC_LONG_INIT(0);
+static unsigned long mdgpu_vram_limit_pages;
+
+/**
+ * mdgpu_vram_set_limit() - set the module-wide limit on VRAM host pages
+ * @limit_mb: limit in MiB; 0 means half of the host's RAM
+ */
+void mdgpu_vram_set_limit(unsigned int limit_mb)
+{
+	if (limit_mb)
+		mdgpu_vram_limit_pages = (unsigned long)limit_mb <<
+					 (20 - PAGE_SHIFT);
+	else
+		mdgpu_vram_limit_pages = totalram_pages() / 2;
+}
+
+/**
+ * mdgpu_vram_used_bytes() - host memory occupied by all vGPUs' VRAM
+ *
+ * Return: bytes.
+ */
+u64 mdgpu_vram_used_bytes(void)
+{
+	return (u64)atomic_long_read(&mdgpu_vram_used_pages) << PAGE_SHIFT;
+}
+
+/**
+ * mdgpu_vram_limit_bytes() - the limit set by mdgpu_vram_set_limit()
+ *
+ * Return: bytes.
+ */
+u64 mdgpu_vram_limit_bytes(void)
+{
+	return (u64)mdgpu_vram_limit_pages << PAGE_SHIFT;
+}
+
+/**
+ * mdgpu_vram_init() - set up an empty VRAM of @size bytes
+ * @vram: the VRAM
+ * @size: bytes, a multiple of PAGE_SIZE
+ *
+ * Return: 0 or -errno.
+ */
+int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size)
+{
+	init_rwsem(&vram->lock);
+	xa_init(&vram->pages);
+	vram->size = size;
+	vram->nr_pages = size >> PAGE_SHIFT;
+	atomic_long_set(&vram->resident, 0);
+	/* BAR0 pages, then the display window; VM_NORESERVE: nothing is
+	 * charged to this file, it only ever holds our mappings.
+	 */
+	vram->map_file = shmem_file_setup("mdgpu-vram", 2 * size, VM_NORESERVE);
+	if (IS_ERR(vram->map_file))
+		return PTR_ERR(vram->map_file);
+	vram->map_file->private_data = vram;	/* for the fault handler */
+	return 0;
+}
+
+static void mdgpu_vram_free_pages(struct mdgpu_vram *vram)
+{
+	struct page *page;
+	unsigned long index;
+	long freed = 0;
+
+	lockdep_assert_held_write(&vram->lock);
+	xa_for_each(&vram->pages, index, page) {
+		xa_erase(&vram->pages, index);
+		put_page(page);
+		freed++;
+	}
+	atomic_long_sub(freed, &vram->resident);
+	atomic_long_sub(freed, &mdgpu_vram_used_pages);
+}
+
+/**
+ * mdgpu_vram_reset() - revoke every mapping and return VRAM to all zeroes
+ * @vram: the VRAM
+ */
+void mdgpu_vram_reset(struct mdgpu_vram *vram)
+{
+	down_write(&vram->lock);
+	unmap_mapping_range(vram->map_file->f_mapping, 0, 0, 1);
+	mdgpu_vram_free_pages(vram);
+	up_write(&vram->lock);
+}
+
+/**
+ * mdgpu_vram_fini() - release everything mdgpu_vram_init() and use set up
+ * @vram: the VRAM
+ */
+void mdgpu_vram_fini(struct mdgpu_vram *vram)
+{
+	mdgpu_vram_reset(vram);
+	fput(vram->map_file);
+	xa_destroy(&vram->pages);
+}
+
+/*
+ * The page at @index, allocated (zeroed, charged) if @alloc and not yet
+ * there; NULL if absent and !@alloc, ERR_PTR(-ENOMEM) if over the limit.
+ * The caller holds @vram->lock for reading, which keeps the page alive.
+ */
+static struct page *mdgpu_vram_page(struct mdgpu_vram *vram,
+				    unsigned long index, bool alloc)
+{
+	struct page *page, *old;
+
+	lockdep_assert_held(&vram->lock);
+	page = xa_load(&vram->pages, index);
+	if (page || !alloc)
+		return page;
+
+	if (atomic_long_inc_return(&mdgpu_vram_used_pages) >
+	    mdgpu_vram_limit_pages) {
+		page = ERR_PTR(-ENOMEM);
+		goto uncharge;
+	}
+	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
+	if (!page) {
+		page = ERR_PTR(-ENOMEM);
+		goto uncharge;
+	}
+	old = xa_cmpxchg(&vram->pages, index, NULL, page, GFP_KERNEL);
+	if (!old) {
+		atomic_long_inc(&vram->resident);
+		return page;
+	}
+	/* Lost a race with another toucher, or xarray allocation failed. */
+	__free_page(page);
+	page = xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+uncharge:
+	atomic_long_dec(&mdgpu_vram_used_pages);
+	return page;
+}
+
+/**
+ * mdgpu_vram_get_page() - a referenced VRAM page, allocated if absent
+ * @vram: the VRAM
+ * @index: page index, below @vram->nr_pages
+ * @pagep: where to store the page; the caller owns one reference
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mdgpu_vram_get_page(struct mdgpu_vram *vram, unsigned long index,
+			struct page **pagep)
+{
+	struct page *page;
+
+	down_read(&vram->lock);
+	page = mdgpu_vram_page(vram, index, true);
+	if (!IS_ERR(page))
+		get_page(page);
+	up_read(&vram->lock);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	*pagep = page;
+	return 0;
+}
+
+/**
+ * mdgpu_vram_access() - copy between VRAM and a kernel buffer
+ * @vram: the VRAM
+ * @off: byte offset in VRAM
+ * @buf: kernel buffer
+ * @len: bytes; @off + @len must lie within VRAM (checked by the caller)
+ * @write: true to copy into VRAM
+ *
+ * Reads of never-touched pages return zeroes without allocating.
+ *
+ * Return: 0, or -ENOMEM when a write needs a page over the limit.
+ */
+int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
+		      size_t len, bool write)
+{
+	int ret = 0;
+
+	down_read(&vram->lock);
+	while (len) {
+		unsigned int poff = offset_in_page(off);
+		size_t chunk = min_t(size_t, len, PAGE_SIZE - poff);
+		struct page *page;
+
+		page = mdgpu_vram_page(vram, off >> PAGE_SHIFT, write);
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			break;
+		}
+		if (write)
+			memcpy_to_page(page, poff, buf, chunk);
+		else if (page)
+			memcpy_from_page(buf, page, poff, chunk);
+		else
+			memset(buf, 0, chunk);
+		off += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	up_read(&vram->lock);
+	return ret;
+}
+
+/**
+ * mdgpu_vram_rw() - pread/pwrite on the VRAM BAR
+ * @vram: the VRAM
+ * @off: byte offset in VRAM
+ * @ubuf: user buffer
+ * @count: bytes
+ * @write: true for pwrite
+ *
+ * Copies through a bounce page so that no lock is held while touching user
+ * memory (which may itself be a mapping of this VRAM).
+ *
+ * Return: bytes copied, or -errno if none were.
+ */
+ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,
+		      size_t count, bool write)
+{
+	size_t done = 0;
+	void *bounce;
+	int ret = 0;
+
+	if (off >= vram->size)
+		return -EINVAL;
+	count = min_t(u64, count, vram->size - off);
+	bounce = (void *)__get_free_page(GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+
+	while (done < count) {
+		size_t chunk = min_t(size_t, count - done, PAGE_SIZE);
+
+		if (write && copy_from_user(bounce, ubuf + done, chunk)) {
+			ret = -EFAULT;
+			break;
+		}
+		ret = mdgpu_vram_access(vram, off + done, bounce, chunk, write);
+		if (ret)
+			break;
+		if (!write && copy_to_user(ubuf + done, bounce, chunk)) {
+			ret = -EFAULT;
+			break;
+		}
+		done += chunk;
+	}
+	free_page((unsigned long)bounce);
+	return done ? done : ret;
+}
+
+/**
+ * mdgpu_vram_window_rw() - pread/pwrite on the display window region
+ * @vram: the VRAM
+ * @off: byte offset in the window
+ * @ubuf: user buffer
+ * @count: bytes
+ * @write: true for pwrite
+ *
+ * Return: bytes copied, or -errno if none were.
+ */
+ssize_t mdgpu_vram_window_rw(struct mdgpu_vram *vram, u64 off,
+			     char __user *ubuf, size_t count, bool write)
+{
+	u64 base = (u64)READ_ONCE(vram->window) << PAGE_SHIFT;
+
+	if (off >= vram->size - base)
+		return -EINVAL;
+	return mdgpu_vram_rw(vram, base + off, ubuf, count, write);
+}
+
+/**
+ * mdgpu_vram_move_window() - point the display window at a new VRAM offset
+ * @vram: the VRAM
+ * @offset: byte offset of the primary scanout, page aligned
+ *
+ * Mappings of the old window are revoked; the next access faults in the
+ * new one.
+ */
+void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset)
+{
+	down_write(&vram->lock);
+	if (vram->window != offset >> PAGE_SHIFT) {
+		vram->window = offset >> PAGE_SHIFT;
+		unmap_mapping_range(vram->map_file->f_mapping, vram->size,
+				    vram->size, 1);
+	}
+	up_write(&vram->lock);
+}
+
+static vm_fault_t mdgpu_vram_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mdgpu_vram *vram = vma->vm_file->private_data;
+	unsigned long index = vmf->pgoff;
+	struct page *page;
+	vm_fault_t ret;
+
+	down_read(&vram->lock);
+	/* The display window follows BAR0 in the mapping's offsets. */
+	if (index >= vram->nr_pages)
+		index = index - vram->nr_pages + vram->window;
+	if (index >= vram->nr_pages) {
+		ret = VM_FAULT_SIGBUS;
+		goto out;
+	}
+	page = mdgpu_vram_page(vram, index, true);
+	if (IS_ERR(page))
+		ret = VM_FAULT_SIGBUS;	/* over vram_limit_mb: not a host OOM */
+	else
+		ret = vmf_insert_page(vma, vmf->address, page);
+out:
+	up_read(&vram->lock);
+	return ret;
+}
+
+/*
+ * A mapping keeps the VFIO device file open (vm_private_data) so that the
+ * vGPU, and this VRAM, outlive every mapping of it.
+ */
+static void mdgpu_vram_vm_open(struct vm_area_struct *vma)
+{
+	get_file(vma->vm_private_data);
+}
+
+static void mdgpu_vram_vm_close(struct vm_area_struct *vma)
+{
+	fput(vma->vm_private_data);
+}
+
+static const struct vm_operations_struct mdgpu_vram_vm_ops = {
+	.fault = mdgpu_vram_fault,
+	.open = mdgpu_vram_vm_open,
+	.close = mdgpu_vram_vm_close,
+};
+
+/**
+ * mdgpu_vram_mmap() - map BAR0 or the display window
+ * @vram: the VRAM
+ * @vma: the new mapping; its file is the VFIO device file
+ * @off: byte offset inside the region, page aligned
+ * @window: true to map the display window rather than BAR0
+ *
+ * Return: 0, or -EINVAL for a private mapping or one outside the region.
+ */
+int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
+		    u64 off, bool window)
+{
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (off >= vram->size || len > vram->size - off)
+		return -EINVAL;
+
+	vma->vm_private_data = get_file(vma->vm_file);
+	vma->vm_pgoff = (off >> PAGE_SHIFT) + (window ? vram->nr_pages : 0);
+	vma_set_file(vma, vram->map_file);
+	vma->vm_ops = &mdgpu_vram_vm_ops;
+	mdgpu_compat_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND |
+				  VM_DONTDUMP);
+	return 0;
+}
