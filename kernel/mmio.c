@@ -134,9 +134,19 @@ static void mdgpu_reg_write(struct mdgpu_vgpu *vgpu, unsigned int reg,
 		break;
 	case MDGPU_REG_RING_TAIL:
 		ring->tail = val;
+		mdgpu_sched_kick(vgpu);
+		break;
+	case MDGPU_REG_DOORBELL:
+		mdgpu_sched_kick(vgpu);
 		break;
 	case MDGPU_REG_RING_CTRL:
 		ring->ctrl = val & MDGPU_RING_CTRL_ENABLE;
+		/* (Re-)enabling clears a stopped ring's error. */
+		if (ring->ctrl) {
+			ring->status = MDGPU_RING_IDLE;
+			ring->error = MDGPU_RING_ERR_NONE;
+			mdgpu_sched_kick(vgpu);
+		}
 		break;
 	}
 }

@@ -251,6 +251,7 @@ static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
 /* Power-on state: registers, display, interrupts pending, VRAM contents. */
 static void mdgpu_vgpu_reset(struct mdgpu_vgpu *vgpu)
 {
+	mdgpu_sched_quiesce(vgpu);	/* even mid-command */
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
 	mdgpu_mmio_reset(vgpu);
@@ -289,7 +290,11 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 static int mdgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+	int ret;
 
+	ret = mdgpu_sched_attach(vgpu);
+	if (ret)
+		return ret;
 	mutex_lock(&vgpu->lock);
 	vgpu->open = true;
 	vgpu->holder_pid = task_tgid_nr(current);
@@ -303,6 +308,7 @@ static void mdgpu_vgpu_close(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
+	mdgpu_sched_detach(vgpu);	/* the engine stops touching it */
 	mutex_lock(&vgpu->lock);
 	mdgpu_irq_release_all(vgpu);
 	vgpu->open = false;
@@ -331,6 +337,8 @@ static int mdgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->type = type;
 	vgpu->mdev = to_mdev_device(vdev->dev);
 	vgpu->planes = MDGPU_PLANES_REGION;
+	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
+	INIT_LIST_HEAD(&vgpu->engine.node);
 	mutex_init(&vgpu->lock);
 	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
 	if (ret)
