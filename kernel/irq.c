@@ -133,6 +133,8 @@ static int mdgpu_irq_trigger(struct mdgpu_vgpu *vgpu,
 	struct eventfd_ctx *ctx;
 	s32 fd;
 
+	if (!hdr->count && type != VFIO_IRQ_SET_DATA_NONE)
+		return -EINVAL;		/* data for no vector */
 	if (type == VFIO_IRQ_SET_DATA_NONE && !hdr->count) {
 		mdgpu_irq_set_trigger(&vgpu->irq, index, NULL);	/* disable */
 		return 0;

@@ -49,19 +49,28 @@ static inline void mdgpu_harness_restore(struct __test_metadata *_metadata)
 }
 
 /*
- * Create a vGPU of @type ("16m") on the first pGPU, with a fresh UUID
+ * Create a vGPU of @type ("16m") on default pGPU @slot, with a fresh UUID
  * in @uuid, or fail the test.
  */
+static inline void mdgpu_harness_vgpu_create_on(struct __test_metadata *_metadata,
+						unsigned int slot,
+						const char *type,
+						char uuid[MDGPU_UUID_SIZE])
+{
+	char pgpu[MDGPU_PCI_NAME_SIZE];
+
+	mdgpu_test_pgpu_name(pgpu, MDGPU_TEST_DEFAULT_DOMAIN, slot);
+	ASSERT_EQ(0, mdgpu_uuid_generate(uuid)) TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_vgpu_create(pgpu, type, uuid))
+		TH_LOG("%s", mdgpu_last_error());
+}
+
+/* The same on the first pGPU. */
 static inline void mdgpu_harness_vgpu_create(struct __test_metadata *_metadata,
 					     const char *type,
 					     char uuid[MDGPU_UUID_SIZE])
 {
-	char pgpu[MDGPU_PCI_NAME_SIZE];
-
-	mdgpu_test_pgpu_name(pgpu, MDGPU_TEST_DEFAULT_DOMAIN, 0);
-	ASSERT_EQ(0, mdgpu_uuid_generate(uuid)) TH_LOG("%s", mdgpu_last_error());
-	ASSERT_EQ(0, mdgpu_vgpu_create(pgpu, type, uuid))
-		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create_on(_metadata, 0, type, uuid);
 }
 
 /* Open vGPU @uuid through VFIO into @v, or fail the test. */

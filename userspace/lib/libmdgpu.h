@@ -303,8 +303,9 @@ mdgpu_region_cap(const struct vfio_region_info *info, uint16_t id, int *err);
 int mdgpu_vfio_region_get(struct mdgpu_vfio *v, uint32_t index,
 			  struct mdgpu_region *r);
 /*
- * The region whose type capability is @type/@subtype, searching every
- * region the device reports; -ENOENT if there is none.
+ * The region whose type capability is @type/@subtype, searching the
+ * device-specific regions (index VFIO_PCI_NUM_REGIONS and up, the standard
+ * PCI ones carry no type); -ENOENT if there is none.
  */
 int mdgpu_vfio_region_find(struct mdgpu_vfio *v, uint32_t type,
 			   uint32_t subtype, struct mdgpu_region *r);
