@@ -18,6 +18,7 @@
 
 #include <mdgpu.h>
 #include <mdgpu_cmd.h>
+#include <mdgpu_netlink.h>
 #include <mdgpu_regs.h>
 
 /* Module parameters (main.c). */
@@ -72,11 +73,6 @@ struct mdgpu_type {
 	struct mdgpu_pgpu *pgpu;
 	unsigned int nr_vgpus;
 };
-
-#define MDGPU_SCHED_BEST_EFFORT	0
-#define MDGPU_SCHED_EQUAL_SHARE	1
-#define MDGPU_SCHED_FIXED_SHARE	2
-#define MDGPU_SCHED_WEIGHTED	3
 
 #define MDGPU_SLICE_LOG		64
 #define MDGPU_WEIGHT_DEFAULT	10
