@@ -218,6 +218,7 @@ static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu, u32 error)
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
 	e->stats.cmds_rejected++;
+	mdgpu_event(vgpu, MDGPU_EVENT_RING_ERROR, error);
 }
 
 /*

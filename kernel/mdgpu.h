@@ -140,6 +140,9 @@ struct mdgpu_sched {
  * @nr_types: entries used in @types (types that fit in @vram_size)
  * @types: the registered types
  * @mtypes: pointers into @types, in the form mdev_register_parent() wants
+ * @sched: the engine thread and scheduler
+ * @vgpus_lock: protects @vgpus
+ * @vgpus: the pGPU's vGPUs, for netlink dumps
  */
 struct mdgpu_pgpu {
 	struct pci_dev *pdev;
@@ -152,6 +155,8 @@ struct mdgpu_pgpu {
 	struct mdgpu_type *types;
 	struct mdev_type **mtypes;
 	struct mdgpu_sched sched;
+	struct mutex vgpus_lock; /* @vgpus */
+	struct list_head vgpus;
 };
 
 #define MDGPU_MAX_HEADS		4
@@ -339,6 +344,7 @@ struct mdgpu_engine_state {
  * @irq: interrupts
  * @ring: command ring registers
  * @engine: engine and scheduler state
+ * @pgpu_node: on the pGPU's @vgpus list
  */
 struct mdgpu_vgpu {
 	struct vfio_device vdev;
@@ -355,6 +361,7 @@ struct mdgpu_vgpu {
 	struct mdgpu_irq irq;
 	struct mdgpu_ring_regs ring;
 	struct mdgpu_engine_state engine;
+	struct list_head pgpu_node;
 };
 
 /**
@@ -482,6 +489,12 @@ const char *mdgpu_sched_policy_name(unsigned int policy);
 void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
 unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);
 int mdgpu_sched_policy_parse(const char *name);
+
+/* netlink.c: the "mdgpu" generic netlink family and its events */
+int mdgpu_netlink_init(void);
+void mdgpu_netlink_exit(void);
+void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
+		 u32 ring_error);
 
 /* vgpu_sysfs.c: per-vGPU attributes */
 extern const struct attribute_group *mdgpu_vgpu_groups[];

@@ -282,6 +282,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 		goto err_free;
 	}
 	mutex_init(&pgpu->lock);
+	mutex_init(&pgpu->vgpus_lock);
+	INIT_LIST_HEAD(&pgpu->vgpus);
 	pgpu->pdev = pdev;
 	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
 

@@ -277,6 +277,7 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return mdgpu_irq_set(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
 		mdgpu_vgpu_reset(vgpu);
+		mdgpu_event(vgpu, MDGPU_EVENT_RESET, 0);
 		return 0;
 	case VFIO_DEVICE_QUERY_GFX_PLANE:
 		return mdgpu_display_query_plane(vgpu, uarg);
@@ -300,6 +301,7 @@ static int mdgpu_vgpu_open(struct vfio_device *vdev)
 	vgpu->holder_pid = task_tgid_nr(current);
 	get_task_comm(vgpu->holder_comm, current);
 	mutex_unlock(&vgpu->lock);
+	mdgpu_event(vgpu, MDGPU_EVENT_OPENED, 0);
 	return 0;
 }
 
@@ -315,16 +317,19 @@ static void mdgpu_vgpu_close(struct vfio_device *vdev)
 	vgpu->holder_pid = 0;
 	mutex_unlock(&vgpu->lock);
 	mdgpu_vgpu_reset(vgpu);
+	mdgpu_event(vgpu, MDGPU_EVENT_CLOSED, 0);
 }
 
 static void mdgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
-	if (!count)
+	if (!count) {
 		dev_notice(&vgpu->mdev->dev,
 			   "removal requested; waiting for %s (pid %d) to release the vGPU\n",
 			   vgpu->holder_comm, vgpu->holder_pid);
+		mdgpu_event(vgpu, MDGPU_EVENT_REMOVAL_REQUESTED, 0);
+	}
 	mdgpu_irq_request(vgpu);
 }
 
@@ -395,6 +400,10 @@ static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
 	if (ret)
 		goto err_put;
+	mutex_lock(&type->pgpu->vgpus_lock);
+	list_add_tail(&vgpu->pgpu_node, &type->pgpu->vgpus);
+	mutex_unlock(&type->pgpu->vgpus_lock);
+	mdgpu_event(vgpu, MDGPU_EVENT_CREATED, 0);
 	return 0;
 
 err_put:
@@ -409,8 +418,12 @@ static void mdgpu_vgpu_remove(struct mdev_device *mdev)
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
 	struct mdgpu_type *type = vgpu->type;
 
+	mutex_lock(&type->pgpu->vgpus_lock);
+	list_del(&vgpu->pgpu_node);
+	mutex_unlock(&type->pgpu->vgpus_lock);
 	/* Waits until userspace has closed the device, calling request. */
 	vfio_unregister_group_dev(&vgpu->vdev);
+	mdgpu_event(vgpu, MDGPU_EVENT_DESTROYED, 0);
 	vfio_put_device(&vgpu->vdev);
 	mdgpu_pgpu_unreserve(type->pgpu, type);
 }

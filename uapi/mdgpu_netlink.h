@@ -59,6 +59,7 @@ enum mdgpu_genl_cmd {
 	MDGPU_CMD_EVENT,	/* notification */
 	__MDGPU_CMD_MAX
 };
+
 #define MDGPU_CMD_MAX (__MDGPU_CMD_MAX - 1)
 
 enum mdgpu_genl_attr {
@@ -84,7 +85,7 @@ enum mdgpu_genl_attr {
 	MDGPU_A_TYPE_AVAILABLE,		/* u32 available_instances */
 	MDGPU_A_TYPE_FRL,		/* u32 frame rate limit */
 	/* vGPU */
-	MDGPU_A_VGPU_UUID,		/* binary, 16 bytes */
+	MDGPU_A_VGPU_UUID,		/* string: "4b6e...-..." as in sysfs */
 	MDGPU_A_VGPU_STATE,		/* u32 enum mdgpu_vgpu_state */
 	MDGPU_A_VGPU_HOLDER_PID,	/* u32 (CAP_NET_ADMIN only) */
 	MDGPU_A_VGPU_HOLDER_COMM,	/* string (CAP_NET_ADMIN only) */
@@ -110,6 +111,7 @@ enum mdgpu_genl_attr {
 	MDGPU_A_RING_ERROR,		/* u32 MDGPU_RING_ERR_* */
 	__MDGPU_A_MAX
 };
+
 #define MDGPU_A_MAX (__MDGPU_A_MAX - 1)
 
 #endif /* _UAPI_MDGPU_NETLINK_H */
