@@ -67,20 +67,23 @@ static int mdgpu_pgpu_match(struct mdgpu_pgpu *pgpu, void *data)
 	return 1;
 }
 
-/* The pGPU named by MDGPU_A_PGPU, with a reference on its PCI device. */
+/*
+ * The pGPU named by MDGPU_A_PGPU, with a reference on its PCI device;
+ * ERR_PTR(-EINVAL) without the attribute, ERR_PTR(-ENODEV) if unknown.
+ */
 static struct mdgpu_pgpu *mdgpu_nl_pgpu(struct genl_info *info,
 					struct pci_dev **pdev)
 {
 	struct mdgpu_pgpu_find f = {};
 
 	if (GENL_REQ_ATTR_CHECK(info, MDGPU_A_PGPU))
-		return NULL;
+		return ERR_PTR(-EINVAL);
 	f.name = nla_data(info->attrs[MDGPU_A_PGPU]);
 	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_pgpu_match, &f });
 	if (!f.pdev) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MDGPU_A_PGPU],
 				    "no such pGPU");
-		return NULL;
+		return ERR_PTR(-ENODEV);
 	}
 	*pdev = f.pdev;
 	return pci_get_drvdata(f.pdev);
@@ -339,8 +342,8 @@ static int mdgpu_nl_pgpu_get(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (!pgpu)
-		return -ENODEV;
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
 	ret = mdgpu_nl_reply(info, mdgpu_fill_pgpu_cb, pgpu, false);
 	pci_dev_put(pdev);
 	return ret;
@@ -455,8 +458,8 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (!pgpu)
-		return -ENODEV;
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
 	if (slice) {
 		mutex_lock(&pgpu->sched.lock);
 		pgpu->sched.slice_us = us;
@@ -507,8 +510,8 @@ static int mdgpu_nl_slice_log_get(struct sk_buff *skb, struct genl_info *info)
 	int ret;
 
 	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (!pgpu)
-		return -ENODEV;
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
 	ret = mdgpu_nl_reply(info, mdgpu_fill_slice_log, pgpu, false);
 	pci_dev_put(pdev);
 	return ret;
