@@ -28,6 +28,7 @@
 
 #define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
 #define MDGPU_WEIGHT_SCALE	1024
+#define MDGPU_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
 
 static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now);
 static u64 mdgpu_sched_slice(struct mdgpu_sched *s);
@@ -127,7 +128,8 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now)
 							      engine));
 
 		/* Overrun debt carries over, but at most one period's worth. */
-		e->budget = quota ? clamp_t(s64, e->budget + quota, 0, quota) : 0;
+		e->budget = quota ? clamp_t(s64, e->budget + quota,
+					    -(s64)MDGPU_PERIOD_NS, quota) : 0;
 	}
 }
 
@@ -241,6 +243,10 @@ static int mdgpu_sched_thread(void *data)
 		}
 		s->idle = false;
 		slice = mdgpu_sched_slice(s);
+		/* Under a quota, a slice never outlasts the budget left. */
+		if (mdgpu_sched_quota(s, vgpu))
+			slice = clamp_t(u64, vgpu->engine.budget, MDGPU_MIN_SLICE_NS,
+					slice);
 		/* The vGPU cannot leave the list (close) while it runs. */
 		s->running = vgpu;
 		mutex_unlock(&s->lock);
