@@ -598,10 +598,10 @@ TEST_F(sched, default_timeslice_is_1ms_above_8_open_vgpus)
 }
 
 /*
- * The slice log keeps the last 64 slices, oldest first, each a complete
+ * The slice log keeps the last 48 slices, oldest first, each a complete
  * "<uuid> <start_ns> <target_ns> <actual_ns>" line.
  */
-TEST_F(sched, slice_log_holds_the_last_64_complete_records)
+TEST_F(sched, slice_log_holds_the_last_48_complete_records)
 {
 	struct mdgpu_slice log[80];
 	unsigned int i, bad = 0, foreign = 0;
@@ -614,7 +614,7 @@ TEST_F(sched, slice_log_holds_the_last_64_complete_records)
 	count = mdgpu_slice_log_read(self->pgpu, log, 80, &bad);
 	ASSERT_LE(0, count) TH_LOG("%s", mdgpu_last_error());
 	EXPECT_EQ(0u, bad) TH_LOG("%u malformed or cut lines in slice_log", bad);
-	EXPECT_EQ(64, count) TH_LOG("slice_log records");
+	EXPECT_EQ(48, count) TH_LOG("slice_log records");
 	for (i = 0; i < (unsigned int)count; i++) {
 		foreign += strcmp(log[i].uuid, self->g[0].uuid) &&
 			   strcmp(log[i].uuid, self->g[1].uuid);
