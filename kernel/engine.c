@@ -196,14 +196,17 @@ static int mdgpu_cmd_step(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e,
 	}
 }
 
-static bool mdgpu_ring_enabled(struct mdgpu_vgpu *vgpu)
+/* The command in progress still belongs to the ring as it is now. */
+static bool mdgpu_ring_current(struct mdgpu_vgpu *vgpu,
+			       struct mdgpu_engine_state *e)
 {
-	bool on;
+	bool current_epoch;
 
 	mutex_lock(&vgpu->lock);
-	on = vgpu->ring.ctrl & MDGPU_RING_CTRL_ENABLE;
+	current_epoch = (vgpu->ring.ctrl & MDGPU_RING_CTRL_ENABLE) &&
+			vgpu->ring.epoch == e->epoch;
 	mutex_unlock(&vgpu->lock);
-	return on;
+	return current_epoch;
 }
 
 /* Stop the ring on an error: status, error code, interrupts. */
@@ -242,8 +245,9 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	size = r->size;
 	head = r->head;
 	iova = r->base + head;
+	e->epoch = r->epoch;
 	if (size < sizeof(struct mdgpu_cmd) || size > MDGPU_RING_MAX ||
-	    !is_power_of_2(size) || r->tail >= size ||
+	    !is_power_of_2(size) || r->tail >= size || head >= size ||
 	    r->tail % sizeof(struct mdgpu_cmd) || r->base % sizeof(struct mdgpu_cmd))
 		error = MDGPU_RING_ERR_RING;
 	r->status = MDGPU_RING_RUNNING;
@@ -267,9 +271,14 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 /* The command at HEAD is done: advance HEAD past it. */
 static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 {
+	struct mdgpu_ring_regs *r = &vgpu->ring;
+
 	mutex_lock(&vgpu->lock);
-	vgpu->ring.head = (vgpu->ring.head + sizeof(struct mdgpu_cmd)) &
-			  (e->size - 1);
+	if (r->epoch == e->epoch) {
+		r->head = (r->head + sizeof(struct mdgpu_cmd)) & (e->size - 1);
+		if (r->head == r->tail && r->status == MDGPU_RING_RUNNING)
+			r->status = MDGPU_RING_IDLE;	/* drained */
+	}
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
 	e->stats.cmds_completed++;
@@ -288,8 +297,11 @@ bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
 	int ret;
 
 	while (ktime_get_ns() < deadline) {
+		/* Reset or close is waiting: leave at once. */
+		if (READ_ONCE(e->frozen))
+			return false;
 		/* Disabling the ring abandons even a command in progress. */
-		if (e->active && !mdgpu_ring_enabled(vgpu))
+		if (e->active && !mdgpu_ring_current(vgpu, e))
 			e->active = false;
 		if (!e->active) {
 			ret = mdgpu_ring_fetch(vgpu, e);

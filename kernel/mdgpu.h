@@ -74,7 +74,8 @@ struct mdgpu_type {
 	unsigned int nr_vgpus;
 };
 
-#define MDGPU_SLICE_LOG		64
+/* 48 records of at most 78 bytes always fit one sysfs page. */
+#define MDGPU_SLICE_LOG		48
 #define MDGPU_WEIGHT_DEFAULT	10
 #define MDGPU_WEIGHT_MAX	100
 #define MDGPU_CHUNK_SIZE	SZ_64K	/* engine work between time checks */
@@ -262,6 +263,8 @@ struct mdgpu_irq {
  * @status: ring status
  * @error: error code of a stopped ring
  * @fence: last fence value written
+ * @epoch: bumped by every RING_CTRL write and reset: a command fetched in
+ *         an older epoch is abandoned
  */
 struct mdgpu_ring_regs {
 	u64 base;
@@ -272,6 +275,7 @@ struct mdgpu_ring_regs {
 	u32 status;
 	u32 error;
 	u64 fence;
+	u32 epoch;
 };
 
 /**
@@ -305,6 +309,9 @@ struct mdgpu_engine_stats {
  * @active: @cmd is in progress
  * @progress: how far @cmd got (bytes, lines or ns)
  * @size: ring size when @cmd was fetched
+ * @epoch: ring epoch when @cmd was fetched
+ * @frozen: being reset or closed: the scheduler must not pick it
+ * @runnable: scratch for the scheduler's pick
  * @bounce: MDGPU_CHUNK_SIZE bytes of transfer buffer
  * @submit_ns: time of the last doorbell, for fence latency
  * @vruntime: virtual runtime (scheduler)
@@ -319,6 +326,9 @@ struct mdgpu_engine_state {
 	bool active;
 	u64 progress;
 	u32 size;
+	u32 epoch;
+	bool frozen;
+	bool runnable;
 	void *bounce;
 	u64 submit_ns;
 	u64 vruntime;
@@ -483,7 +493,8 @@ int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
 void mdgpu_sched_fini(struct mdgpu_sched *s);
 int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
-void mdgpu_sched_quiesce(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
 const char *mdgpu_sched_policy_name(unsigned int policy);
 void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);

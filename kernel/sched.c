@@ -28,6 +28,7 @@
 
 #define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
 #define MDGPU_WEIGHT_SCALE	1024
+#define MDGPU_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
 
 static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now);
 static u64 mdgpu_sched_slice(struct mdgpu_sched *s);
@@ -127,7 +128,8 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now)
 							      engine));
 
 		/* Overrun debt carries over, but at most one period's worth. */
-		e->budget = quota ? clamp_t(s64, e->budget + quota, 0, quota) : 0;
+		e->budget = quota ? clamp_t(s64, e->budget + quota,
+					    -(s64)MDGPU_PERIOD_NS, quota) : 0;
 	}
 }
 
@@ -135,6 +137,8 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now)
 static bool mdgpu_sched_runnable(struct mdgpu_sched *s,
 				 struct mdgpu_vgpu *vgpu)
 {
+	if (vgpu->engine.frozen)
+		return false;
 	if (mdgpu_sched_quota(s, vgpu) && vgpu->engine.budget <= 0)
 		return false;
 	return mdgpu_engine_has_work(vgpu);
@@ -164,20 +168,20 @@ static struct mdgpu_vgpu *mdgpu_sched_pick(struct mdgpu_sched *s)
 		return NULL;
 	}
 
-	list_for_each_entry(e, &s->vgpus, node)
-		min_vruntime = min(min_vruntime, e->vruntime);
 	list_for_each_entry(e, &s->vgpus, node) {
 		struct mdgpu_vgpu *vgpu = container_of(e, struct mdgpu_vgpu,
 						       engine);
 
-		if (!mdgpu_sched_runnable(s, vgpu)) {
-			/* An idle vGPU banks no credit for later. */
-			e->vruntime = max(e->vruntime, min_vruntime);
-			continue;
-		}
-		if (!best || e->vruntime < best->vruntime)
+		e->runnable = mdgpu_sched_runnable(s, vgpu);
+		if (e->runnable && (!best || e->vruntime < best->vruntime))
 			best = e;
 	}
+	if (best)
+		min_vruntime = best->vruntime;
+	/* An idle vGPU banks no credit: it rejoins at the busy ones' pace. */
+	list_for_each_entry(e, &s->vgpus, node)
+		if (!e->runnable && best)
+			e->vruntime = max(e->vruntime, min_vruntime);
 	return best ? container_of(best, struct mdgpu_vgpu, engine) : NULL;
 }
 
@@ -241,6 +245,10 @@ static int mdgpu_sched_thread(void *data)
 		}
 		s->idle = false;
 		slice = mdgpu_sched_slice(s);
+		/* Under a quota, a slice never outlasts the budget left. */
+		if (mdgpu_sched_quota(s, vgpu))
+			slice = clamp_t(u64, vgpu->engine.budget, MDGPU_MIN_SLICE_NS,
+					slice);
 		/* The vGPU cannot leave the list (close) while it runs. */
 		s->running = vgpu;
 		mutex_unlock(&s->lock);
@@ -292,6 +300,7 @@ int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
 		min_vruntime = max(min_vruntime, other->vruntime);
 	e->vruntime = min_vruntime;
 	e->active = false;
+	e->frozen = false;
 	e->budget = mdgpu_sched_quota(s, vgpu);
 	list_add_tail(&e->node, &s->vgpus);
 	s->nr_vgpus++;
@@ -312,6 +321,38 @@ static void mdgpu_sched_wait_not_running(struct mdgpu_sched *s,
 }
 
 /**
+ * mdgpu_sched_freeze() - stop running a vGPU, even mid-command
+ * @vgpu: the vGPU
+ *
+ * Returns once the engine has left it; it is not picked again until
+ * mdgpu_sched_thaw(). Its command in progress is abandoned.
+ */
+void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	WRITE_ONCE(vgpu->engine.frozen, true);
+	mdgpu_sched_wait_not_running(s, vgpu);
+	vgpu->engine.active = false;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_thaw() - let the engine run a frozen vGPU again
+ * @vgpu: the vGPU
+ */
+void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	WRITE_ONCE(vgpu->engine.frozen, false);
+	mutex_unlock(&s->lock);
+	mdgpu_sched_kick(vgpu);
+}
+
+/**
  * mdgpu_sched_detach() - stop running a vGPU that is being closed
  * @vgpu: the vGPU
  *
@@ -321,28 +362,13 @@ void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu)
 {
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
+	mdgpu_sched_freeze(vgpu);
 	mutex_lock(&s->lock);
-	mdgpu_sched_wait_not_running(s, vgpu);
 	list_del(&vgpu->engine.node);
 	s->nr_vgpus--;
 	mutex_unlock(&s->lock);
 	kfree(vgpu->engine.bounce);
 	vgpu->engine.bounce = NULL;
-	vgpu->engine.active = false;
-}
-
-/**
- * mdgpu_sched_quiesce() - abandon the vGPU's command in progress (reset)
- * @vgpu: the vGPU
- */
-void mdgpu_sched_quiesce(struct mdgpu_vgpu *vgpu)
-{
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
-
-	mutex_lock(&s->lock);
-	mdgpu_sched_wait_not_running(s, vgpu);
-	vgpu->engine.active = false;
-	mutex_unlock(&s->lock);
 }
 
 /**

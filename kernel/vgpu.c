@@ -251,13 +251,14 @@ static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
 /* Power-on state: registers, display, interrupts pending, VRAM contents. */
 static void mdgpu_vgpu_reset(struct mdgpu_vgpu *vgpu)
 {
-	mdgpu_sched_quiesce(vgpu);	/* even mid-command */
+	mdgpu_sched_freeze(vgpu);	/* even mid-command */
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
 	mdgpu_mmio_reset(vgpu);
 	mdgpu_display_fini(vgpu);
 	mutex_unlock(&vgpu->lock);
 	mdgpu_vram_reset(&vgpu->vram);
+	mdgpu_sched_thaw(vgpu);
 }
 
 static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
