@@ -30,7 +30,7 @@
 #define MDGPU_WEIGHT_SCALE	1024
 #define MDGPU_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
 
-static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now);
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start);
 static u64 mdgpu_sched_slice(struct mdgpu_sched *s);
 
 static const char * const mdgpu_policy_names[] = {
@@ -116,13 +116,13 @@ static u64 mdgpu_sched_quota(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu)
 	return 0;
 }
 
-/* New period: refill budgets, keeping debt from overruns. */
-static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 now)
+/* New period from @start: refill budgets, keeping debt from overruns. */
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start)
 {
 	struct mdgpu_engine_state *e;
 
 	lockdep_assert_held(&s->lock);
-	s->period_start = now;
+	s->period_start = start;
 	list_for_each_entry(e, &s->vgpus, node) {
 		u64 quota = mdgpu_sched_quota(s, container_of(e, struct mdgpu_vgpu,
 							      engine));
@@ -228,8 +228,15 @@ static int mdgpu_sched_thread(void *data)
 		bool preempted;
 
 		mutex_lock(&s->lock);
-		if (now - s->period_start >= MDGPU_PERIOD_NS)
+		/*
+		 * Periods keep their cadence when the thread wakes late, so a
+		 * late wake-up does not stretch them and shrink every quota.
+		 */
+		if (now - s->period_start >= 2 * MDGPU_PERIOD_NS)
 			mdgpu_sched_new_period(s, now);
+		else if (now - s->period_start >= MDGPU_PERIOD_NS)
+			mdgpu_sched_new_period(s, s->period_start +
+					       MDGPU_PERIOD_NS);
 		vgpu = mdgpu_sched_pick(s);
 		if (!vgpu) {
 			long timeout = MAX_SCHEDULE_TIMEOUT;
