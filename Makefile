@@ -8,6 +8,7 @@
 #   make check KERNELS=6.12         only one kernel line
 #   make build KERNEL=6.12          build module + selftests for one line
 #   make shell KERNEL=6.12          interactive test VM with mdgpu loaded
+#   make bench                      engine/scheduler benchmark on both lines
 #
 # Everything installs what it needs with apt-get (see scripts/deps and
 # scripts/kernel-fetch). Build products go to build/ and the kernel cache to
@@ -31,6 +32,9 @@ check:
 run:
 	scripts/demo --kernel $(KERNEL)
 
+bench:
+	for k in $(KERNELS); do scripts/bench --kernel $$k || exit 1; done
+
 shell:
 	scripts/testvm --kernel $(KERNEL) --shell
 
@@ -38,4 +42,4 @@ clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all module build check run shell clean
+.PHONY: all module build check run shell bench clean

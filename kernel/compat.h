@@ -10,6 +10,7 @@
 #include <linux/eventfd.h>
 #include <linux/mm.h>
 #include <linux/version.h>
+#include <net/genetlink.h>
 #include <linux/vfio.h>
 
 /* True when building against kernel @major.@minor or later. */
@@ -68,6 +69,17 @@ static inline void mdgpu_compat_eventfd_signal(struct eventfd_ctx *ctx)
 	eventfd_signal(ctx);
 #else
 	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* 6.2 moved a dump's parsed attributes into a struct genl_info. */
+static inline struct nlattr **
+mdgpu_compat_dump_attrs(struct netlink_callback *cb)
+{
+#if MDGPU_KERNEL_SINCE(6, 2)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
 #endif
 }
 

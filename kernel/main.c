@@ -83,13 +83,18 @@ static int __init mdgpu_init(void)
 	ret = pci_register_driver(&mdgpu_pci_driver);
 	if (ret)
 		goto err_mdev;
-	ret = mdgpu_bridge_create(mdgpu_pci_domain, mdgpu_num_gpus);
+	ret = mdgpu_netlink_init();
 	if (ret)
 		goto err_pci;
+	ret = mdgpu_bridge_create(mdgpu_pci_domain, mdgpu_num_gpus);
+	if (ret)
+		goto err_netlink;
 	pr_info("%u pGPUs in PCI domain %04x\n", mdgpu_num_gpus,
 		mdgpu_pci_domain);
 	return 0;
 
+err_netlink:
+	mdgpu_netlink_exit();
 err_pci:
 	pci_unregister_driver(&mdgpu_pci_driver);
 err_mdev:
@@ -99,6 +104,7 @@ err_mdev:
 
 static void __exit mdgpu_exit(void)
 {
+	mdgpu_netlink_exit();
 	mdgpu_bridge_destroy();
 	pci_unregister_driver(&mdgpu_pci_driver);
 	mdev_unregister_driver(&mdgpu_mdev_driver);

@@ -17,6 +17,8 @@
 #include <linux/xarray.h>
 
 #include <mdgpu.h>
+#include <mdgpu_cmd.h>
+#include <mdgpu_netlink.h>
 #include <mdgpu_regs.h>
 
 /* Module parameters (main.c). */
@@ -72,6 +74,62 @@ struct mdgpu_type {
 	unsigned int nr_vgpus;
 };
 
+/* 48 records of at most 78 bytes always fit one sysfs page. */
+#define MDGPU_SLICE_LOG		48
+#define MDGPU_WEIGHT_DEFAULT	10
+#define MDGPU_WEIGHT_MAX	100
+#define MDGPU_CHUNK_SIZE	SZ_64K	/* engine work between time checks */
+
+/**
+ * struct mdgpu_slice_record - one time slice, for the slice log
+ * @vgpu: UUID of the vGPU that ran
+ * @start: ktime_get_ns() at the start
+ * @target: slice length it was given, ns
+ * @actual: time it ran, ns
+ */
+struct mdgpu_slice_record {
+	guid_t vgpu;
+	u64 start;
+	u64 target;
+	u64 actual;
+};
+
+/**
+ * struct mdgpu_sched - a pGPU's engine thread and scheduler (sched.c)
+ * @lock: protects everything below and the vGPUs' scheduling fields
+ * @thread: the engine thread
+ * @wq: the thread waits here for work
+ * @idle_wq: closers wait here for the thread to leave their vGPU
+ * @vgpus: engine states of the open vGPUs
+ * @nr_vgpus: entries in @vgpus
+ * @running: the vGPU whose slice is executing, or NULL
+ * @kicked: work was submitted since the thread last looked
+ * @idle: the thread found nothing to run
+ * @policy: MDGPU_SCHED_*
+ * @slice_us: time slice; 0: 2 ms, or 1 ms with more than 8 vGPUs
+ * @period_start: start of the current budget period
+ * @busy_ns: total time the engine ran vGPUs
+ * @log: the last MDGPU_SLICE_LOG slices
+ * @log_next: total slices logged
+ */
+struct mdgpu_sched {
+	struct mutex lock; /* scheduler state */
+	struct task_struct *thread;
+	wait_queue_head_t wq;
+	wait_queue_head_t idle_wq;
+	struct list_head vgpus;
+	unsigned int nr_vgpus;
+	struct mdgpu_vgpu *running;
+	bool kicked;
+	bool idle;
+	unsigned int policy;
+	unsigned int slice_us;
+	u64 period_start;
+	u64 busy_ns;
+	struct mdgpu_slice_record log[MDGPU_SLICE_LOG];
+	u64 log_next;
+};
+
 /**
  * struct mdgpu_pgpu - one simulated physical GPU (a bound PCI function)
  * @pdev: the PCI function on our host bridge
@@ -83,6 +141,9 @@ struct mdgpu_type {
  * @nr_types: entries used in @types (types that fit in @vram_size)
  * @types: the registered types
  * @mtypes: pointers into @types, in the form mdev_register_parent() wants
+ * @sched: the engine thread and scheduler
+ * @vgpus_lock: protects @vgpus
+ * @vgpus: the pGPU's vGPUs, for netlink dumps
  */
 struct mdgpu_pgpu {
 	struct pci_dev *pdev;
@@ -94,6 +155,9 @@ struct mdgpu_pgpu {
 	unsigned int nr_types;
 	struct mdgpu_type *types;
 	struct mdev_type **mtypes;
+	struct mdgpu_sched sched;
+	struct mutex vgpus_lock; /* @vgpus */
+	struct list_head vgpus;
 };
 
 #define MDGPU_MAX_HEADS		4
@@ -199,6 +263,8 @@ struct mdgpu_irq {
  * @status: ring status
  * @error: error code of a stopped ring
  * @fence: last fence value written
+ * @epoch: bumped by every RING_CTRL write and reset: a command fetched in
+ *         an older epoch is abandoned
  */
 struct mdgpu_ring_regs {
 	u64 base;
@@ -209,6 +275,67 @@ struct mdgpu_ring_regs {
 	u32 status;
 	u32 error;
 	u64 fence;
+	u32 epoch;
+};
+
+/**
+ * struct mdgpu_engine_stats - per-vGPU accounting
+ * @busy_ns: engine time used
+ * @slices: time slices run
+ * @preemptions: slices that ended with work left
+ * @cmds_completed: commands executed
+ * @cmds_rejected: commands that stopped the ring
+ * @fences: fences signalled
+ * @fence_lat_min: shortest submit-to-fence latency, ns
+ * @fence_lat_max: longest, ns
+ * @fence_lat_sum: sum, ns (average = sum / fences)
+ */
+struct mdgpu_engine_stats {
+	u64 busy_ns;
+	u64 slices;
+	u64 preemptions;
+	u64 cmds_completed;
+	u64 cmds_rejected;
+	u64 fences;
+	u64 fence_lat_min;
+	u64 fence_lat_max;
+	u64 fence_lat_sum;
+};
+
+/**
+ * struct mdgpu_engine_state - a vGPU as the engine and scheduler see it
+ * @node: on the pGPU's scheduler list while the vGPU is open
+ * @cmd: the command being executed
+ * @active: @cmd is in progress
+ * @progress: how far @cmd got (bytes, lines or ns)
+ * @size: ring size when @cmd was fetched
+ * @epoch: ring epoch when @cmd was fetched
+ * @frozen: being reset or closed: the scheduler must not pick it
+ * @runnable: scratch for the scheduler's pick
+ * @bounce: MDGPU_CHUNK_SIZE bytes of transfer buffer
+ * @submit_ns: time of the last doorbell, for fence latency
+ * @vruntime: virtual runtime (scheduler)
+ * @budget: ns left in this period under a quota (scheduler)
+ * @weight: 1-100, for the weighted policy
+ * @cap: percent of the engine, 0 for none, for the weighted policy
+ * @stats: accounting
+ */
+struct mdgpu_engine_state {
+	struct list_head node;
+	struct mdgpu_cmd cmd;
+	bool active;
+	u64 progress;
+	u32 size;
+	u32 epoch;
+	bool frozen;
+	bool runnable;
+	void *bounce;
+	u64 submit_ns;
+	u64 vruntime;
+	s64 budget;
+	unsigned int weight;
+	unsigned int cap;
+	struct mdgpu_engine_stats stats;
 };
 
 /**
@@ -226,6 +353,8 @@ struct mdgpu_ring_regs {
  * @display: display controller
  * @irq: interrupts
  * @ring: command ring registers
+ * @engine: engine and scheduler state
+ * @pgpu_node: on the pGPU's @vgpus list
  */
 struct mdgpu_vgpu {
 	struct vfio_device vdev;
@@ -241,6 +370,8 @@ struct mdgpu_vgpu {
 	struct mdgpu_display display;
 	struct mdgpu_irq irq;
 	struct mdgpu_ring_regs ring;
+	struct mdgpu_engine_state engine;
+	struct list_head pgpu_node;
 };
 
 /**
@@ -352,6 +483,29 @@ long mdgpu_irq_get_info(struct mdgpu_vgpu *vgpu, void __user *arg);
 long mdgpu_irq_set(struct mdgpu_vgpu *vgpu, void __user *arg);
 void mdgpu_irq_request(struct mdgpu_vgpu *vgpu);
 void mdgpu_irq_release_all(struct mdgpu_vgpu *vgpu);
+
+/* engine.c: fetching, checking and executing ring commands */
+bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline);
+bool mdgpu_engine_has_work(struct mdgpu_vgpu *vgpu);
+
+/* sched.c: the pGPU's engine thread and its policies */
+int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
+void mdgpu_sched_fini(struct mdgpu_sched *s);
+int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
+const char *mdgpu_sched_policy_name(unsigned int policy);
+void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
+unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);
+int mdgpu_sched_policy_parse(const char *name);
+
+/* netlink.c: the "mdgpu" generic netlink family and its events */
+int mdgpu_netlink_init(void);
+void mdgpu_netlink_exit(void);
+void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
+		 u32 ring_error);
 
 /* vgpu_sysfs.c: per-vGPU attributes */
 extern const struct attribute_group *mdgpu_vgpu_groups[];

@@ -21,7 +21,10 @@
  */
 void mdgpu_mmio_reset(struct mdgpu_vgpu *vgpu)
 {
+	u32 epoch = vgpu->ring.epoch;
+
 	memset(&vgpu->ring, 0, sizeof(vgpu->ring));
+	vgpu->ring.epoch = epoch + 1;
 	vgpu->irq.status = 0;
 	vgpu->irq.mask = 0;
 	vgpu->irq.intx_masked = false;
@@ -134,9 +137,20 @@ static void mdgpu_reg_write(struct mdgpu_vgpu *vgpu, unsigned int reg,
 		break;
 	case MDGPU_REG_RING_TAIL:
 		ring->tail = val;
+		mdgpu_sched_kick(vgpu);
+		break;
+	case MDGPU_REG_DOORBELL:
+		mdgpu_sched_kick(vgpu);
 		break;
 	case MDGPU_REG_RING_CTRL:
 		ring->ctrl = val & MDGPU_RING_CTRL_ENABLE;
+		ring->epoch++;	/* a command in progress is dropped */
+		/* (Re-)enabling clears a stopped ring's error. */
+		if (ring->ctrl) {
+			ring->status = MDGPU_RING_IDLE;
+			ring->error = MDGPU_RING_ERR_NONE;
+			mdgpu_sched_kick(vgpu);
+		}
 		break;
 	}
 }

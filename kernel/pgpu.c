@@ -153,7 +153,96 @@ static ssize_t placement_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(placement);
 
+static ssize_t sched_policy_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  mdgpu_sched_policy_name(READ_ONCE(pgpu->sched.policy)));
+}
+
+static ssize_t sched_policy_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	int policy = mdgpu_sched_policy_parse(buf);
+
+	if (policy < 0)
+		return -EINVAL;
+	mdgpu_sched_set_policy(&pgpu->sched, policy);
+	return count;
+}
+static DEVICE_ATTR_RW(sched_policy);
+
+static ssize_t timeslice_us_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", mdgpu_sched_get_slice_us(&pgpu->sched));
+}
+
+/* 1000-30000 us, or 0 for the default (2 ms; 1 ms above 8 vGPUs). */
+static ssize_t timeslice_us_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	unsigned int us;
+
+	if (kstrtouint(buf, 0, &us))
+		return -EINVAL;
+	if (us && (us < 1000 || us > 30000))
+		return -ERANGE;
+	mutex_lock(&pgpu->sched.lock);
+	pgpu->sched.slice_us = us;
+	mutex_unlock(&pgpu->sched.lock);
+	return count;
+}
+static DEVICE_ATTR_RW(timeslice_us);
+
+static ssize_t engine_busy_ns_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	u64 busy;
+
+	mutex_lock(&pgpu->sched.lock);
+	busy = pgpu->sched.busy_ns;
+	mutex_unlock(&pgpu->sched.lock);
+	return sysfs_emit(buf, "%llu\n", busy);
+}
+static DEVICE_ATTR_RO(engine_busy_ns);
+
+/* The last slices, oldest first: "<uuid> <start_ns> <target_ns> <actual_ns>". */
+static ssize_t slice_log_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	struct mdgpu_sched *s = &pgpu->sched;
+	ssize_t len = 0;
+	u64 i, first;
+
+	mutex_lock(&s->lock);
+	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
+	for (i = first; i < s->log_next; i++) {
+		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
+
+		len += sysfs_emit_at(buf, len, "%pUl %llu %llu %llu\n", &r->vgpu,
+				     r->start, r->target, r->actual);
+	}
+	mutex_unlock(&s->lock);
+	return len;
+}
+static DEVICE_ATTR_RO(slice_log);
+
 static struct attribute *mdgpu_pgpu_attrs[] = {
+	&dev_attr_sched_policy.attr,
+	&dev_attr_timeslice_us.attr,
+	&dev_attr_engine_busy_ns.attr,
+	&dev_attr_slice_log.attr,
 	&dev_attr_vram_total_mib.attr,
 	&dev_attr_vram_reserved_mib.attr,
 	&dev_attr_vram_free_mib.attr,
@@ -193,6 +282,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 		goto err_free;
 	}
 	mutex_init(&pgpu->lock);
+	mutex_init(&pgpu->vgpus_lock);
+	INIT_LIST_HEAD(&pgpu->vgpus);
 	pgpu->pdev = pdev;
 	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
 
@@ -212,14 +303,19 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	pgpu->nr_types = n;
 	pci_set_drvdata(pdev, pgpu);
 
+	ret = mdgpu_sched_init(&pgpu->sched, pci_name(pdev));
+	if (ret)
+		goto err_free;
 	ret = mdev_register_parent(&pgpu->parent, &pdev->dev,
 				   &mdgpu_mdev_driver, pgpu->mtypes, n);
 	if (ret)
-		goto err_free;
+		goto err_sched;
 	pci_info(pdev, "pGPU with %u MiB VRAM, %u vGPU types\n",
 		 mdgpu_vram_mb, n);
 	return 0;
 
+err_sched:
+	mdgpu_sched_fini(&pgpu->sched);
 err_free:
 	mdgpu_pgpu_free(pgpu);
 	return ret;
@@ -234,6 +330,7 @@ static void mdgpu_pgpu_remove(struct pci_dev *pdev)
 	 * has closed it. After this no mdev references the types any more.
 	 */
 	mdev_unregister_parent(&pgpu->parent);
+	mdgpu_sched_fini(&pgpu->sched);
 	mdgpu_pgpu_free(pgpu);
 }
 

@@ -251,12 +251,14 @@ static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
 /* Power-on state: registers, display, interrupts pending, VRAM contents. */
 static void mdgpu_vgpu_reset(struct mdgpu_vgpu *vgpu)
 {
+	mdgpu_sched_freeze(vgpu);	/* even mid-command */
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
 	mdgpu_mmio_reset(vgpu);
 	mdgpu_display_fini(vgpu);
 	mutex_unlock(&vgpu->lock);
 	mdgpu_vram_reset(&vgpu->vram);
+	mdgpu_sched_thaw(vgpu);
 }
 
 static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
@@ -276,6 +278,7 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return mdgpu_irq_set(vgpu, uarg);
 	case VFIO_DEVICE_RESET:
 		mdgpu_vgpu_reset(vgpu);
+		mdgpu_event(vgpu, MDGPU_EVENT_RESET, 0);
 		return 0;
 	case VFIO_DEVICE_QUERY_GFX_PLANE:
 		return mdgpu_display_query_plane(vgpu, uarg);
@@ -289,12 +292,17 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 static int mdgpu_vgpu_open(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+	int ret;
 
+	ret = mdgpu_sched_attach(vgpu);
+	if (ret)
+		return ret;
 	mutex_lock(&vgpu->lock);
 	vgpu->open = true;
 	vgpu->holder_pid = task_tgid_nr(current);
 	get_task_comm(vgpu->holder_comm, current);
 	mutex_unlock(&vgpu->lock);
+	mdgpu_event(vgpu, MDGPU_EVENT_OPENED, 0);
 	return 0;
 }
 
@@ -303,22 +311,26 @@ static void mdgpu_vgpu_close(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
+	mdgpu_sched_detach(vgpu);	/* the engine stops touching it */
 	mutex_lock(&vgpu->lock);
 	mdgpu_irq_release_all(vgpu);
 	vgpu->open = false;
 	vgpu->holder_pid = 0;
 	mutex_unlock(&vgpu->lock);
 	mdgpu_vgpu_reset(vgpu);
+	mdgpu_event(vgpu, MDGPU_EVENT_CLOSED, 0);
 }
 
 static void mdgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
-	if (!count)
+	if (!count) {
 		dev_notice(&vgpu->mdev->dev,
 			   "removal requested; waiting for %s (pid %d) to release the vGPU\n",
 			   vgpu->holder_comm, vgpu->holder_pid);
+		mdgpu_event(vgpu, MDGPU_EVENT_REMOVAL_REQUESTED, 0);
+	}
 	mdgpu_irq_request(vgpu);
 }
 
@@ -331,6 +343,8 @@ static int mdgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->type = type;
 	vgpu->mdev = to_mdev_device(vdev->dev);
 	vgpu->planes = MDGPU_PLANES_REGION;
+	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
+	INIT_LIST_HEAD(&vgpu->engine.node);
 	mutex_init(&vgpu->lock);
 	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
 	if (ret)
@@ -387,6 +401,10 @@ static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
 	if (ret)
 		goto err_put;
+	mutex_lock(&type->pgpu->vgpus_lock);
+	list_add_tail(&vgpu->pgpu_node, &type->pgpu->vgpus);
+	mutex_unlock(&type->pgpu->vgpus_lock);
+	mdgpu_event(vgpu, MDGPU_EVENT_CREATED, 0);
 	return 0;
 
 err_put:
@@ -401,8 +419,12 @@ static void mdgpu_vgpu_remove(struct mdev_device *mdev)
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
 	struct mdgpu_type *type = vgpu->type;
 
+	mutex_lock(&type->pgpu->vgpus_lock);
+	list_del(&vgpu->pgpu_node);
+	mutex_unlock(&type->pgpu->vgpus_lock);
 	/* Waits until userspace has closed the device, calling request. */
 	vfio_unregister_group_dev(&vgpu->vdev);
+	mdgpu_event(vgpu, MDGPU_EVENT_DESTROYED, 0);
 	vfio_put_device(&vgpu->vdev);
 	mdgpu_pgpu_unreserve(type->pgpu, type);
 }

@@ -124,7 +124,87 @@ static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(holder);
 
+/* Scheduling settings, changeable at any time (sched.c reads them). */
+static ssize_t mdgpu_sched_param_store(struct device *dev, const char *buf,
+				       size_t count, bool weight)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	unsigned int val;
+
+	if (kstrtouint(buf, 0, &val))
+		return -EINVAL;
+	if (weight ? (!val || val > MDGPU_WEIGHT_MAX) : val > 100)
+		return -ERANGE;
+	mutex_lock(&s->lock);
+	if (weight)
+		vgpu->engine.weight = val;
+	else
+		vgpu->engine.cap = val;
+	mutex_unlock(&s->lock);
+	return count;
+}
+
+static ssize_t sched_weight_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.weight));
+}
+
+static ssize_t sched_weight_store(struct device *dev,
+				  struct device_attribute *attr,
+				  const char *buf, size_t count)
+{
+	return mdgpu_sched_param_store(dev, buf, count, true);
+}
+static DEVICE_ATTR_RW(sched_weight);
+
+static ssize_t sched_cap_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.cap));
+}
+
+static ssize_t sched_cap_store(struct device *dev,
+			       struct device_attribute *attr,
+			       const char *buf, size_t count)
+{
+	return mdgpu_sched_param_store(dev, buf, count, false);
+}
+static DEVICE_ATTR_RW(sched_cap);
+
+/* Accounting, "key value" per line; fence latency in ns. */
+static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	struct mdgpu_engine_stats st;
+
+	mutex_lock(&s->lock);
+	st = vgpu->engine.stats;
+	mutex_unlock(&s->lock);
+	return sysfs_emit(buf,
+			  "busy_ns %llu\nslices %llu\npreemptions %llu\n"
+			  "cmds_completed %llu\ncmds_rejected %llu\nfences %llu\n"
+			  "fence_latency_min_ns %llu\nfence_latency_avg_ns %llu\n"
+			  "fence_latency_max_ns %llu\n",
+			  st.busy_ns, st.slices, st.preemptions,
+			  st.cmds_completed, st.cmds_rejected, st.fences,
+			  st.fence_lat_min,
+			  st.fences ? div64_u64(st.fence_lat_sum, st.fences) : 0,
+			  st.fence_lat_max);
+}
+static DEVICE_ATTR_RO(stats);
+
 static struct attribute *mdgpu_vgpu_attrs[] = {
+	&dev_attr_sched_weight.attr,
+	&dev_attr_sched_cap.attr,
+	&dev_attr_stats.attr,
 	&dev_attr_display_planes.attr,
 	&dev_attr_vram_resident_bytes.attr,
 	&dev_attr_holder.attr,

@@ -438,4 +438,267 @@ int mdgpu_edid_blob_write(struct mdgpu_vfio *v, unsigned int offset,
  */
 int mdgpu_edid_set(struct mdgpu_vfio *v, const void *blob, uint32_t size);
 
+/* --- engine: DMA mappings and the command ring --- */
+/*
+ *   dma.c    guest memory: user buffers mapped at IOVAs in a vGPU's container
+ *   ring.c   the command ring: engine registers, commands, submission, waits
+ *   sched.c  scheduler settings, per-vGPU engine statistics, the slice log
+ */
+#include "mdgpu_cmd.h"	/* uapi: the command ring and its commands */
+
+/* dma.c */
+
+#define MDGPU_DMA_RW	(VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE)
+
+/*
+ * VFIO_IOMMU_MAP_DMA on @v's container: @size bytes of this process's
+ * memory at @vaddr become guest memory at @iova, with @flags
+ * (VFIO_DMA_MAP_FLAG_READ and/or _WRITE). All three must be page aligned.
+ * Returns 0 or the kernel's -errno.
+ */
+int mdgpu_dma_map(struct mdgpu_vfio *v, void *vaddr, uint64_t iova,
+		  uint64_t size, uint32_t flags);
+/*
+ * VFIO_IOMMU_UNMAP_DMA of [@iova, @iova + @size); *@unmapped (may be NULL)
+ * gets the number of bytes the kernel unmapped.
+ */
+int mdgpu_dma_unmap(struct mdgpu_vfio *v, uint64_t iova, uint64_t size,
+		    uint64_t *unmapped);
+
+/**
+ * struct mdgpu_dma_buf - page-aligned memory the vGPU reaches at an IOVA
+ * @v: the vGPU whose container maps it
+ * @addr: the memory in this process (anonymous, zeroed when allocated)
+ * @iova: where the vGPU sees it
+ * @size: bytes, a multiple of the page size
+ * @mapped: currently mapped in the container
+ */
+struct mdgpu_dma_buf {
+	struct mdgpu_vfio *v;
+	void *addr;
+	uint64_t iova;
+	size_t size;
+	bool mapped;
+};
+
+/*
+ * Allocate @size bytes (rounded up to pages) and map them at @iova with
+ * @flags (0: read and write). On failure nothing stays allocated.
+ */
+int mdgpu_dma_buf_alloc(struct mdgpu_vfio *v, struct mdgpu_dma_buf *b,
+			uint64_t iova, size_t size, uint32_t flags);
+/* Unmap the buffer from the container but keep the memory. */
+int mdgpu_dma_buf_unmap(struct mdgpu_dma_buf *b);
+/* Unmap (if mapped) and release; a zeroed or freed @b is left alone. */
+void mdgpu_dma_buf_free(struct mdgpu_dma_buf *b);
+
+/* ring.c */
+
+/* Command builders: a complete ring entry, reserved fields zero. */
+struct mdgpu_cmd mdgpu_cmd_nop(void);
+struct mdgpu_cmd mdgpu_cmd_fill(uint64_t dst, uint32_t pitch, uint32_t width,
+				uint32_t height, uint32_t value);
+struct mdgpu_cmd mdgpu_cmd_copy(uint64_t src, uint64_t dst, uint64_t len);
+struct mdgpu_cmd mdgpu_cmd_upload(uint64_t iova, uint64_t vram, uint64_t len);
+struct mdgpu_cmd mdgpu_cmd_download(uint64_t iova, uint64_t vram,
+				    uint64_t len);
+struct mdgpu_cmd mdgpu_cmd_fence(uint64_t iova, uint64_t value);
+struct mdgpu_cmd mdgpu_cmd_busy(uint64_t ns);
+/* "FILL", "COPY", ...; "op <n>" (in a static buffer) for unknown ones. */
+const char *mdgpu_cmd_name(uint32_t op);
+/* MDGPU_RING_ERR_* as a word ("VRAM_RANGE"); "?" for unknown codes. */
+const char *mdgpu_ring_error_name(uint32_t error);
+
+/**
+ * struct mdgpu_ring - a vGPU's command ring, driven from this process
+ * @v: the vGPU
+ * @bar2: device-fd offset of BAR2 (the engine registers)
+ * @mem: the ring memory, followed by one page holding the fence slot
+ * @cmds: the ring's entries
+ * @size: ring bytes
+ * @tail: where the next command goes (emitted, maybe not yet kicked)
+ * @kicked: the last value written to MDGPU_REG_RING_TAIL
+ * @head: MDGPU_REG_RING_HEAD as last read
+ * @fence_iova: IOVA of the fence slot
+ * @fence_slot: the fence slot, written by the engine
+ * @fence_seq: the last value mdgpu_ring_emit_fence() used
+ * @emitted: commands emitted since mdgpu_ring_init()
+ */
+struct mdgpu_ring {
+	struct mdgpu_vfio *v;
+	uint64_t bar2;
+	struct mdgpu_dma_buf mem;
+	struct mdgpu_cmd *cmds;
+	uint32_t size;
+	uint32_t tail;
+	uint32_t kicked;
+	uint32_t head;
+	uint64_t fence_iova;
+	volatile uint64_t *fence_slot;
+	uint64_t fence_seq;
+	uint64_t emitted;
+};
+
+/*
+ * Engine registers (MDGPU_REG_*, BAR2) of the vGPU: one 32-bit pread or
+ * pwrite each. @r needs only ->v and ->bar2, which mdgpu_ring_attach()
+ * sets without touching the ring.
+ */
+int mdgpu_ring_attach(struct mdgpu_ring *r, struct mdgpu_vfio *v);
+int mdgpu_ring_reg_read(struct mdgpu_ring *r, uint32_t reg, uint32_t *val);
+int mdgpu_ring_reg_write(struct mdgpu_ring *r, uint32_t reg, uint32_t val);
+
+/*
+ * Allocate a ring of @size bytes (power of two, 64 B to 1 MiB) and a fence
+ * page after it, map them at @iova, program BASE, SIZE and TAIL = HEAD
+ * (HEAD keeps its value until a reset) and enable the ring.
+ */
+int mdgpu_ring_init(struct mdgpu_ring *r, struct mdgpu_vfio *v,
+		    uint64_t iova, uint32_t size);
+/* Disable the ring, unmap and free its memory; safe on a zeroed @r. */
+void mdgpu_ring_fini(struct mdgpu_ring *r);
+/* MDGPU_REG_RING_CTRL: enable (which also clears a stopped ring's error). */
+int mdgpu_ring_enable(struct mdgpu_ring *r, bool on);
+
+/**
+ * struct mdgpu_ring_state - the ring registers at one moment
+ * @head: MDGPU_REG_RING_HEAD
+ * @tail: MDGPU_REG_RING_TAIL
+ * @ctrl: MDGPU_REG_RING_CTRL
+ * @status: MDGPU_RING_IDLE, _RUNNING or _STOPPED
+ * @error: MDGPU_RING_ERR_*
+ * @fence: MDGPU_REG_FENCE_HI:LO
+ */
+struct mdgpu_ring_state {
+	uint32_t head;
+	uint32_t tail;
+	uint32_t ctrl;
+	uint32_t status;
+	uint32_t error;
+	uint64_t fence;
+};
+
+/*
+ * Read all of them. STATUS is read first: once it says STOPPED, HEAD and
+ * ERROR no longer move, so a stopped ring's snapshot is consistent.
+ */
+int mdgpu_ring_state(struct mdgpu_ring *r, struct mdgpu_ring_state *st);
+
+/* Free entries (one stays empty so that HEAD == TAIL means empty). */
+int mdgpu_ring_space(struct mdgpu_ring *r);
+/* Write @c at the tail, not yet visible to the engine; -ENOSPC if full. */
+int mdgpu_ring_emit(struct mdgpu_ring *r, const struct mdgpu_cmd *c);
+/*
+ * Emit a FENCE of the next sequence number into the ring's fence slot;
+ * *@value (may be NULL) gets that number, for mdgpu_ring_wait_fence().
+ */
+int mdgpu_ring_emit_fence(struct mdgpu_ring *r, uint64_t *value);
+/* UPLOAD/DOWNLOAD of any length as commands of at most MDGPU_XFER_MAX. */
+int mdgpu_ring_emit_upload(struct mdgpu_ring *r, uint64_t iova,
+			   uint64_t vram, uint64_t len);
+int mdgpu_ring_emit_download(struct mdgpu_ring *r, uint64_t iova,
+			     uint64_t vram, uint64_t len);
+/* Publish what was emitted: write MDGPU_REG_RING_TAIL (kicks the engine). */
+int mdgpu_ring_kick(struct mdgpu_ring *r);
+/* Write MDGPU_REG_DOORBELL (kick without moving TAIL). */
+int mdgpu_ring_doorbell(struct mdgpu_ring *r);
+/*
+ * Emit @n commands and kick, waiting up to @timeout_ms in total for space
+ * when the ring is full (kicking what fits first). -EIO if the ring
+ * stopped meanwhile.
+ */
+int mdgpu_ring_submit(struct mdgpu_ring *r, const struct mdgpu_cmd *cmds,
+		      unsigned int n, int timeout_ms);
+
+/*
+ * Wait up to @timeout_ms until HEAD reaches the last kicked TAIL. Returns
+ * 0, -EIO if the ring stopped on an error (the message names it), or
+ * -ETIMEDOUT.
+ */
+int mdgpu_ring_wait_idle(struct mdgpu_ring *r, int timeout_ms);
+/* Wait until STATUS is MDGPU_RING_STOPPED; *@st (may be NULL) gets it. */
+int mdgpu_ring_wait_stopped(struct mdgpu_ring *r, int timeout_ms,
+			    struct mdgpu_ring_state *st);
+/* Wait until the fence slot holds at least @value; -EIO if stopped. */
+int mdgpu_ring_wait_fence(struct mdgpu_ring *r, uint64_t value,
+			  int timeout_ms);
+/*
+ * Leave a stopped (or busy) ring empty and usable: disable, wait until
+ * the engine let go of a command in progress (STATUS not RUNNING, at most
+ * 500 ms), drop the unexecuted commands (TAIL = HEAD, so the next command
+ * goes where the bad one was), enable.
+ */
+int mdgpu_ring_recover(struct mdgpu_ring *r);
+
+/* sched.c */
+
+/**
+ * struct mdgpu_vgpu_stats - /sys/bus/mdev/devices/<uuid>/mdgpu/stats
+ * @busy_ns: engine time the vGPU used
+ * @slices: time slices it ran
+ * @preemptions: slices that ended with work left
+ * @cmds_completed: commands executed
+ * @cmds_rejected: commands that stopped its ring
+ * @fences: fences signalled
+ * @fence_latency_min_ns: shortest doorbell-to-fence time
+ * @fence_latency_avg_ns: average
+ * @fence_latency_max_ns: longest
+ */
+struct mdgpu_vgpu_stats {
+	uint64_t busy_ns;
+	uint64_t slices;
+	uint64_t preemptions;
+	uint64_t cmds_completed;
+	uint64_t cmds_rejected;
+	uint64_t fences;
+	uint64_t fence_latency_min_ns;
+	uint64_t fence_latency_avg_ns;
+	uint64_t fence_latency_max_ns;
+};
+
+/*
+ * Parse the "key value" lines of a stats file. Every field above must be
+ * present (-EPROTO otherwise); keys added later are ignored.
+ */
+int mdgpu_vgpu_stats_parse(const char *text, struct mdgpu_vgpu_stats *st);
+int mdgpu_vgpu_stats(const char *uuid, struct mdgpu_vgpu_stats *st);
+
+#define MDGPU_SCHED_POLICY_SIZE	32
+
+/* The pGPU's mdgpu/sched_policy: "best_effort", "equal_share", ... */
+int mdgpu_sched_policy_get(const char *pgpu, char *buf, size_t size);
+int mdgpu_sched_policy_set(const char *pgpu, const char *policy);
+/* mdgpu/timeslice_us: the slice in effect; setting 0 selects the default. */
+int mdgpu_sched_timeslice_get(const char *pgpu, unsigned int *us);
+int mdgpu_sched_timeslice_set(const char *pgpu, unsigned int us);
+/* mdgpu/engine_busy_ns: total engine time of all the pGPU's vGPUs. */
+int mdgpu_sched_engine_busy_ns(const char *pgpu, uint64_t *ns);
+/* A vGPU's mdgpu/sched_weight (1-100) and mdgpu/sched_cap (0-100 %). */
+int mdgpu_vgpu_weight_get(const char *uuid, unsigned int *weight);
+int mdgpu_vgpu_weight_set(const char *uuid, unsigned int weight);
+int mdgpu_vgpu_cap_get(const char *uuid, unsigned int *cap);
+int mdgpu_vgpu_cap_set(const char *uuid, unsigned int cap);
+
+/**
+ * struct mdgpu_slice - one record of a pGPU's mdgpu/slice_log
+ * @uuid: the vGPU that ran
+ * @start_ns: when the slice began (CLOCK_MONOTONIC of the host kernel)
+ * @target_ns: the slice length it was given
+ * @actual_ns: how long it ran
+ */
+struct mdgpu_slice {
+	char uuid[MDGPU_UUID_SIZE];
+	uint64_t start_ns;
+	uint64_t target_ns;
+	uint64_t actual_ns;
+};
+
+/*
+ * The slice log, oldest first: at most @max complete records into
+ * @slices; returns their number. A line that is not a complete record
+ * (cut short) is skipped and counted in *@bad (may be NULL).
+ */
+int mdgpu_slice_log_read(const char *pgpu, struct mdgpu_slice *slices,
+			 unsigned int max, unsigned int *bad);
+
 #endif /* LIBMDGPU_H */

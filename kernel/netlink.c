@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: the "mdgpu" generic netlink family (uapi/mdgpu_netlink.h).
+ *
+ * Dumps of pGPUs, types, vGPUs with their accounting, and a pGPU's slice
+ * log; scheduler settings (CAP_NET_ADMIN); events on a multicast group.
+ * Attributes are validated by a strict policy before any handler runs, so a
+ * malformed message is refused with an extended ACK and changes nothing.
+ */
+#include <linux/device.h>
+#include <linux/pci.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
+#include "mdgpu.h"
+
+static struct genl_family mdgpu_genl_family;
+
+static const struct nla_policy mdgpu_genl_policy[MDGPU_A_MAX + 1] = {
+	[MDGPU_A_PGPU] = { .type = NLA_NUL_STRING, .len = 32 },
+	[MDGPU_A_SCHED_POLICY] = NLA_POLICY_MAX(NLA_U32,
+						MDGPU_SCHED_NR_POLICIES - 1),
+	[MDGPU_A_TIMESLICE_US] = NLA_POLICY_MAX(NLA_U32, 30000),
+	[MDGPU_A_VGPU_UUID] = { .type = NLA_NUL_STRING, .len = UUID_STRING_LEN },
+	[MDGPU_A_VGPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, MDGPU_WEIGHT_MAX),
+	[MDGPU_A_VGPU_CAP] = NLA_POLICY_MAX(NLA_U32, 100),
+};
+
+enum { MDGPU_MCGRP_EVENTS };
+
+static const struct genl_multicast_group mdgpu_genl_mcgrps[] = {
+	[MDGPU_MCGRP_EVENTS] = { .name = MDGPU_GENL_MCGRP_EVENTS },
+};
+
+/* Iterate bound pGPUs: fn(pgpu, data) until it returns non-zero. */
+struct mdgpu_pgpu_iter {
+	int (*fn)(struct mdgpu_pgpu *pgpu, void *data);
+	void *data;
+};
+
+static int mdgpu_pgpu_iter_one(struct device *dev, void *data)
+{
+	struct mdgpu_pgpu_iter *it = data;
+
+	return it->fn(dev_get_drvdata(dev), it->data);
+}
+
+/* Iterate bound pGPUs with it->fn until it returns non-zero. */
+static int mdgpu_walk_pgpus(struct mdgpu_pgpu_iter *it)
+{
+	return driver_for_each_device(&mdgpu_pci_driver.driver, NULL, it,
+				      mdgpu_pgpu_iter_one);
+}
+
+struct mdgpu_pgpu_find {
+	const char *name;
+	struct pci_dev *pdev;
+};
+
+static int mdgpu_pgpu_match(struct mdgpu_pgpu *pgpu, void *data)
+{
+	struct mdgpu_pgpu_find *f = data;
+
+	if (strcmp(pci_name(pgpu->pdev), f->name))
+		return 0;
+	f->pdev = pci_dev_get(pgpu->pdev);
+	return 1;
+}
+
+/*
+ * The pGPU named by MDGPU_A_PGPU, with a reference on its PCI device;
+ * ERR_PTR(-EINVAL) without the attribute, ERR_PTR(-ENODEV) if unknown.
+ */
+static struct mdgpu_pgpu *mdgpu_nl_pgpu(struct genl_info *info,
+					struct pci_dev **pdev)
+{
+	struct mdgpu_pgpu_find f = {};
+
+	if (GENL_REQ_ATTR_CHECK(info, MDGPU_A_PGPU))
+		return ERR_PTR(-EINVAL);
+	f.name = nla_data(info->attrs[MDGPU_A_PGPU]);
+	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_pgpu_match, &f });
+	if (!f.pdev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MDGPU_A_PGPU],
+				    "no such pGPU");
+		return ERR_PTR(-ENODEV);
+	}
+	*pdev = f.pdev;
+	return pci_get_drvdata(f.pdev);
+}
+
+static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
+			    int flags, u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &mdgpu_genl_family, flags, cmd);
+}
+
+static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
+{
+	struct mdgpu_sched *s = &pgpu->sched;
+	u64 total, reserved, busy;
+	u32 nr, policy, slice;
+
+	mutex_lock(&pgpu->lock);
+	total = pgpu->vram_size;
+	reserved = pgpu->vram_reserved;
+	nr = pgpu->nr_vgpus;
+	mutex_unlock(&pgpu->lock);
+	mutex_lock(&s->lock);
+	policy = s->policy;
+	busy = s->busy_ns;
+	mutex_unlock(&s->lock);
+	slice = mdgpu_sched_get_slice_us(s);
+
+	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, total, MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_RESERVED, reserved,
+			      MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, nr) ||
+	    nla_put_string(skb, MDGPU_A_PGPU_PLACEMENT,
+			   mdgpu_strict_placement ? "strict" : "mixed") ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, busy, MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, policy) ||
+	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
+{
+	const struct mdgpu_type_info *info = type->info;
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME, info->name);
+	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(type->pgpu->pdev)) ||
+	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
+	    nla_put_string(skb, MDGPU_A_TYPE_PRETTY_NAME, info->pretty_name) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_FRAMEBUFFER_MIB, info->fb_mib) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_NUM_HEADS, info->heads) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_XRES, info->max_xres) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_YRES, info->max_yres) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_INSTANCE,
+			mdgpu_type_max_instance(info)) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_AVAILABLE,
+			mdgpu_pgpu_available(type->pgpu, type)) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_FRL, info->frl))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static u32 mdgpu_vgpu_state(struct mdgpu_vgpu *vgpu)
+{
+	u32 state;
+
+	mutex_lock(&vgpu->lock);
+	if (!vgpu->open)
+		state = MDGPU_VGPU_CREATED;
+	else if (vgpu->ring.status == MDGPU_RING_STOPPED)
+		state = MDGPU_VGPU_ERROR;
+	else if (vgpu->ring.status == MDGPU_RING_RUNNING)
+		state = MDGPU_VGPU_RUNNING;
+	else
+		state = MDGPU_VGPU_OPEN;
+	mutex_unlock(&vgpu->lock);
+	return state;
+}
+
+/* @admin: the reader may see who holds the vGPU. */
+static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
+			   bool admin)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	struct mdgpu_engine_stats st;
+	char name[32], comm[TASK_COMM_LEN];
+	u32 weight, cap, pid;
+
+	mutex_lock(&s->lock);
+	st = vgpu->engine.stats;
+	weight = vgpu->engine.weight;
+	cap = vgpu->engine.cap;
+	mutex_unlock(&s->lock);
+	mutex_lock(&vgpu->lock);
+	pid = vgpu->open ? vgpu->holder_pid : 0;
+	memcpy(comm, vgpu->holder_comm, sizeof(comm));
+	mutex_unlock(&vgpu->lock);
+
+	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME,
+		 vgpu->type->info->name);
+	if (nla_put_string(skb, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
+	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
+	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
+	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, mdgpu_vgpu_state(vgpu)) ||
+	    nla_put_u32(skb, MDGPU_A_VGPU_WEIGHT, weight) ||
+	    nla_put_u32(skb, MDGPU_A_VGPU_CAP, cap) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_VRAM_RESIDENT,
+			      (u64)atomic_long_read(&vgpu->vram.resident) << PAGE_SHIFT,
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_BUSY_NS, st.busy_ns, MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_SLICES, st.slices, MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_PREEMPTIONS, st.preemptions,
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_CMDS_COMPLETED,
+			      st.cmds_completed, MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_CMDS_REJECTED, st.cmds_rejected,
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_FENCES, st.fences, MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_FENCE_LAT_MIN, st.fence_lat_min,
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_FENCE_LAT_AVG,
+			      st.fences ? div64_u64(st.fence_lat_sum, st.fences) : 0,
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_FENCE_LAT_MAX, st.fence_lat_max,
+			      MDGPU_A_PAD))
+		return -EMSGSIZE;
+	if (admin && pid &&
+	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, pid) ||
+	     nla_put_string(skb, MDGPU_A_VGPU_HOLDER_COMM, comm)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Dumps walk every object in a fixed order and skip the ones already sent:
+ * cb->args[0] counts them, so a dump split over several messages resumes
+ * where it stopped.
+ */
+struct mdgpu_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	u8 cmd;
+	const char *pgpu_filter;
+	bool admin;
+	long index;
+};
+
+static int mdgpu_dump_put(struct mdgpu_dump *d, int (*fill)(struct sk_buff *,
+							    void *, bool),
+			  void *obj)
+{
+	void *hdr;
+
+	if (d->index++ < d->cb->args[0])
+		return 0;
+	hdr = mdgpu_nl_start(d->skb, NETLINK_CB(d->cb->skb).portid,
+			     d->cb->nlh->nlmsg_seq, NLM_F_MULTI, d->cmd);
+	if (!hdr || fill(d->skb, obj, d->admin)) {
+		if (hdr)
+			genlmsg_cancel(d->skb, hdr);
+		d->index--;
+		return -EMSGSIZE;	/* full: the next call resumes here */
+	}
+	genlmsg_end(d->skb, hdr);
+	d->cb->args[0] = d->index;
+	return 0;
+}
+
+static int mdgpu_fill_pgpu_cb(struct sk_buff *skb, void *obj, bool admin)
+{
+	return mdgpu_fill_pgpu(skb, obj);
+}
+
+static int mdgpu_fill_type_cb(struct sk_buff *skb, void *obj, bool admin)
+{
+	return mdgpu_fill_type(skb, obj);
+}
+
+static int mdgpu_fill_vgpu_cb(struct sk_buff *skb, void *obj, bool admin)
+{
+	return mdgpu_fill_vgpu(skb, obj, admin);
+}
+
+static int mdgpu_dump_one_pgpu(struct mdgpu_pgpu *pgpu, void *data)
+{
+	struct mdgpu_dump *d = data;
+	struct mdgpu_vgpu *vgpu;
+	unsigned int i;
+	int ret = 0;
+
+	if (d->pgpu_filter && strcmp(d->pgpu_filter, pci_name(pgpu->pdev)))
+		return 0;
+	switch (d->cmd) {
+	case MDGPU_CMD_PGPU_GET:
+		return mdgpu_dump_put(d, mdgpu_fill_pgpu_cb, pgpu);
+	case MDGPU_CMD_TYPE_GET:
+		for (i = 0; i < pgpu->nr_types && !ret; i++)
+			ret = mdgpu_dump_put(d, mdgpu_fill_type_cb,
+					     &pgpu->types[i]);
+		return ret;
+	default:
+		mutex_lock(&pgpu->vgpus_lock);
+		list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
+			ret = mdgpu_dump_put(d, mdgpu_fill_vgpu_cb, vgpu);
+			if (ret)
+				break;
+		}
+		mutex_unlock(&pgpu->vgpus_lock);
+		return ret;
+	}
+}
+
+static int mdgpu_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = mdgpu_compat_dump_attrs(cb);
+	struct mdgpu_dump d = {
+		.skb = skb,
+		.cb = cb,
+		.cmd = genl_dumpit_info(cb)->op.cmd,
+		.admin = netlink_capable(cb->skb, CAP_NET_ADMIN),
+	};
+
+	if (attrs && attrs[MDGPU_A_PGPU])
+		d.pgpu_filter = nla_data(attrs[MDGPU_A_PGPU]);
+	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_dump_one_pgpu, &d });
+	return skb->len;
+}
+
+/* Reply to a "do" request with one object. */
+static int mdgpu_nl_reply(struct genl_info *info,
+			  int (*fill)(struct sk_buff *, void *, bool),
+			  void *obj, bool admin)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &mdgpu_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr || fill(msg, obj, admin)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mdgpu_nl_pgpu_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mdgpu_pgpu *pgpu;
+	struct pci_dev *pdev;
+	int ret;
+
+	pgpu = mdgpu_nl_pgpu(info, &pdev);
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
+	ret = mdgpu_nl_reply(info, mdgpu_fill_pgpu_cb, pgpu, false);
+	pci_dev_put(pdev);
+	return ret;
+}
+
+struct mdgpu_vgpu_find {
+	const guid_t *uuid;
+	struct mdgpu_vgpu *vgpu;
+	struct sk_buff *skb;
+	struct genl_info *info;
+	int (*fn)(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_find *f);
+	int ret;
+};
+
+/* Run f->fn on the vGPU with f->uuid, under its pGPU's vgpus_lock. */
+static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
+{
+	struct mdgpu_vgpu_find *f = data;
+	struct mdgpu_vgpu *vgpu;
+
+	mutex_lock(&pgpu->vgpus_lock);
+	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
+		if (guid_equal(&vgpu->mdev->uuid, f->uuid)) {
+			f->vgpu = vgpu;
+			f->ret = f->fn(vgpu, f);
+			break;
+		}
+	}
+	mutex_unlock(&pgpu->vgpus_lock);
+	return !!f->vgpu;
+}
+
+static int mdgpu_nl_with_vgpu(struct sk_buff *skb, struct genl_info *info,
+			      int (*fn)(struct mdgpu_vgpu *,
+					struct mdgpu_vgpu_find *))
+{
+	struct mdgpu_vgpu_find f = { .skb = skb, .info = info, .fn = fn };
+	guid_t uuid;
+
+	if (GENL_REQ_ATTR_CHECK(info, MDGPU_A_VGPU_UUID))
+		return -EINVAL;
+	if (guid_parse(nla_data(info->attrs[MDGPU_A_VGPU_UUID]), &uuid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MDGPU_A_VGPU_UUID],
+				    "malformed UUID");
+		return -EINVAL;
+	}
+	f.uuid = &uuid;
+	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_vgpu_find_one, &f });
+	if (!f.vgpu) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MDGPU_A_VGPU_UUID],
+				    "no such vGPU");
+		return -ENODEV;
+	}
+	return f.ret;
+}
+
+static int mdgpu_vgpu_reply(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_find *f)
+{
+	return mdgpu_nl_reply(f->info, mdgpu_fill_vgpu_cb, vgpu,
+			      netlink_capable(f->skb, CAP_NET_ADMIN));
+}
+
+static int mdgpu_nl_vgpu_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return mdgpu_nl_with_vgpu(skb, info, mdgpu_vgpu_reply);
+}
+
+static int mdgpu_vgpu_set(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_find *f)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	struct nlattr **attrs = f->info->attrs;
+
+	mutex_lock(&s->lock);
+	if (attrs[MDGPU_A_VGPU_WEIGHT])
+		vgpu->engine.weight = nla_get_u32(attrs[MDGPU_A_VGPU_WEIGHT]);
+	if (attrs[MDGPU_A_VGPU_CAP])
+		vgpu->engine.cap = nla_get_u32(attrs[MDGPU_A_VGPU_CAP]);
+	mutex_unlock(&s->lock);
+	return 0;
+}
+
+static int mdgpu_nl_vgpu_set(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[MDGPU_A_VGPU_WEIGHT] && !info->attrs[MDGPU_A_VGPU_CAP]) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set: give a weight or a cap");
+		return -EINVAL;
+	}
+	return mdgpu_nl_with_vgpu(skb, info, mdgpu_vgpu_set);
+}
+
+static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
+	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
+	struct mdgpu_pgpu *pgpu;
+	struct pci_dev *pdev;
+	u32 us = 0;
+
+	if (!policy && !slice) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give a policy or a time slice");
+		return -EINVAL;
+	}
+	if (slice) {
+		us = nla_get_u32(slice);
+		if (us && us < 1000) {
+			NL_SET_ERR_MSG_ATTR(info->extack, slice,
+					    "time slice must be 1000-30000 us, or 0 for the default");
+			return -ERANGE;
+		}
+	}
+	pgpu = mdgpu_nl_pgpu(info, &pdev);
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
+	if (slice) {
+		mutex_lock(&pgpu->sched.lock);
+		pgpu->sched.slice_us = us;
+		mutex_unlock(&pgpu->sched.lock);
+	}
+	if (policy)
+		mdgpu_sched_set_policy(&pgpu->sched, nla_get_u32(policy));
+	pci_dev_put(pdev);
+	return 0;
+}
+
+static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
+{
+	struct mdgpu_pgpu *pgpu = obj;
+	struct mdgpu_sched *s = &pgpu->sched;
+	int ret = 0;
+	u64 i, first;
+
+	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)))
+		return -EMSGSIZE;
+	mutex_lock(&s->lock);
+	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
+	for (i = first; i < s->log_next && !ret; i++) {
+		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
+		struct nlattr *nest = nla_nest_start(skb, MDGPU_A_SLICE);
+		char uuid[UUID_STRING_LEN + 1];
+
+		snprintf(uuid, sizeof(uuid), "%pUl", &r->vgpu);
+		if (!nest || nla_put_string(skb, MDGPU_A_VGPU_UUID, uuid) ||
+		    nla_put_u64_64bit(skb, MDGPU_A_SLICE_START, r->start,
+				      MDGPU_A_PAD) ||
+		    nla_put_u64_64bit(skb, MDGPU_A_SLICE_TARGET, r->target,
+				      MDGPU_A_PAD) ||
+		    nla_put_u64_64bit(skb, MDGPU_A_SLICE_ACTUAL, r->actual,
+				      MDGPU_A_PAD))
+			ret = -EMSGSIZE;
+		else
+			nla_nest_end(skb, nest);
+	}
+	mutex_unlock(&s->lock);
+	return ret;
+}
+
+static int mdgpu_nl_slice_log_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mdgpu_pgpu *pgpu;
+	struct pci_dev *pdev;
+	int ret;
+
+	pgpu = mdgpu_nl_pgpu(info, &pdev);
+	if (IS_ERR(pgpu))
+		return PTR_ERR(pgpu);
+	ret = mdgpu_nl_reply(info, mdgpu_fill_slice_log, pgpu, false);
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static const struct genl_ops mdgpu_genl_ops[] = {
+	{
+		.cmd = MDGPU_CMD_PGPU_GET,
+		.doit = mdgpu_nl_pgpu_get,
+		.dumpit = mdgpu_nl_dump,
+	},
+	{
+		.cmd = MDGPU_CMD_TYPE_GET,
+		.dumpit = mdgpu_nl_dump,
+	},
+	{
+		.cmd = MDGPU_CMD_VGPU_GET,
+		.doit = mdgpu_nl_vgpu_get,
+		.dumpit = mdgpu_nl_dump,
+	},
+	{
+		.cmd = MDGPU_CMD_SLICE_LOG_GET,
+		.doit = mdgpu_nl_slice_log_get,
+	},
+	{
+		.cmd = MDGPU_CMD_SCHED_SET,
+		.doit = mdgpu_nl_sched_set,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MDGPU_CMD_VGPU_SET,
+		.doit = mdgpu_nl_vgpu_set,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family mdgpu_genl_family __ro_after_init = {
+	.name = MDGPU_GENL_NAME,
+	.version = MDGPU_GENL_VERSION,
+	.maxattr = MDGPU_A_MAX,
+	.policy = mdgpu_genl_policy,
+	.module = THIS_MODULE,
+	.ops = mdgpu_genl_ops,
+	.n_ops = ARRAY_SIZE(mdgpu_genl_ops),
+	.resv_start_op = MDGPU_CMD_EVENT + 1,	/* strict checks everywhere */
+	.mcgrps = mdgpu_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mdgpu_genl_mcgrps),
+};
+
+/**
+ * mdgpu_event() - tell the "events" multicast group about a vGPU
+ * @vgpu: the vGPU
+ * @event: MDGPU_EVENT_*
+ * @ring_error: MDGPU_RING_ERR_* for MDGPU_EVENT_RING_ERROR, else ignored
+ */
+void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
+		 u32 ring_error)
+{
+	struct sk_buff *msg;
+	char name[32];
+	void *hdr;
+
+	if (!genl_has_listeners(&mdgpu_genl_family, &init_net,
+				MDGPU_MCGRP_EVENTS))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
+	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME,
+		 vgpu->type->info->name);
+	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
+	    nla_put_string(msg, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
+	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
+	    nla_put_string(msg, MDGPU_A_TYPE_NAME, name) ||
+	    (event == MDGPU_EVENT_RING_ERROR &&
+	     nla_put_u32(msg, MDGPU_A_RING_ERROR, ring_error))) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&mdgpu_genl_family, msg, 0, MDGPU_MCGRP_EVENTS,
+			  GFP_KERNEL);
+}
+
+/**
+ * mdgpu_netlink_init() - register the "mdgpu" generic netlink family
+ *
+ * Return: 0 or -errno.
+ */
+int __init mdgpu_netlink_init(void)
+{
+	return genl_register_family(&mdgpu_genl_family);
+}
+
+/**
+ * mdgpu_netlink_exit() - unregister the family
+ */
+void mdgpu_netlink_exit(void)
+{
+	genl_unregister_family(&mdgpu_genl_family);
+}

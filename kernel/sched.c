@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdgpu: time-slicing one pGPU's engine among its vGPUs.
+ *
+ * One kernel thread per pGPU runs the rings of its open vGPUs, one time
+ * slice at a time (mdgpu_engine_run() ends a slice on time by chunking long
+ * commands). Every policy is one mechanism with different parameters:
+ *
+ *  best_effort  round robin over vGPUs with work; work-conserving
+ *  equal_share  the runnable vGPU with the least virtual runtime runs next:
+ *               equal shares among the vGPUs that have work
+ *  weighted     virtual runtime advances by runtime / weight; a cap limits a
+ *               vGPU to cap% of each period; otherwise work-conserving
+ *  fixed_share  every vGPU gets 1/max_instance of each period and no more,
+ *               even if the engine would otherwise idle
+ *
+ * Actual runtime is charged, so a slice that overruns is repaid from the
+ * vGPU's next slices and budgets. Policy, slice, weights and caps change at
+ * run time; the next scheduling decision uses them.
+ */
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "mdgpu.h"
+
+#define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
+#define MDGPU_WEIGHT_SCALE	1024
+#define MDGPU_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
+
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start);
+static u64 mdgpu_sched_slice(struct mdgpu_sched *s);
+
+static const char * const mdgpu_policy_names[] = {
+	[MDGPU_SCHED_BEST_EFFORT] = "best_effort",
+	[MDGPU_SCHED_EQUAL_SHARE] = "equal_share",
+	[MDGPU_SCHED_FIXED_SHARE] = "fixed_share",
+	[MDGPU_SCHED_WEIGHTED] = "weighted",
+};
+
+/**
+ * mdgpu_sched_policy_name() - the name of a policy
+ * @policy: MDGPU_SCHED_*
+ *
+ * Return: its name.
+ */
+const char *mdgpu_sched_policy_name(unsigned int policy)
+{
+	return mdgpu_policy_names[policy];
+}
+
+/**
+ * mdgpu_sched_policy_parse() - policy number from its name
+ * @name: sysfs input
+ *
+ * Return: MDGPU_SCHED_* or -EINVAL.
+ */
+int mdgpu_sched_policy_parse(const char *name)
+{
+	return sysfs_match_string(mdgpu_policy_names, name);
+}
+
+/**
+ * mdgpu_sched_set_policy() - switch policy; takes effect at the next slice
+ * @s: the scheduler
+ * @policy: MDGPU_SCHED_*
+ */
+void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy)
+{
+	mutex_lock(&s->lock);
+	s->policy = policy;
+	/* Start a fresh period so budgets match the new policy. */
+	mdgpu_sched_new_period(s, ktime_get_ns());
+	mutex_unlock(&s->lock);
+	WRITE_ONCE(s->kicked, true);
+	wake_up(&s->wq);
+}
+
+/**
+ * mdgpu_sched_get_slice_us() - the time slice in effect
+ * @s: the scheduler
+ *
+ * Return: microseconds.
+ */
+unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s)
+{
+	u64 ns;
+
+	mutex_lock(&s->lock);
+	ns = mdgpu_sched_slice(s);
+	mutex_unlock(&s->lock);
+	return div_u64(ns, NSEC_PER_USEC);
+}
+
+/* The time slice in ns: set, or 2 ms (1 ms with more than 8 vGPUs). */
+static u64 mdgpu_sched_slice(struct mdgpu_sched *s)
+{
+	lockdep_assert_held(&s->lock);
+	if (s->slice_us)
+		return (u64)s->slice_us * NSEC_PER_USEC;
+	return s->nr_vgpus > 8 ? NSEC_PER_MSEC : 2 * NSEC_PER_MSEC;
+}
+
+/* The share of a period a vGPU may use; 0: no limit. */
+static u64 mdgpu_sched_quota(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine;
+
+	if (s->policy == MDGPU_SCHED_FIXED_SHARE)
+		return MDGPU_PERIOD_NS /
+		       max(1u, mdgpu_type_max_instance(vgpu->type->info));
+	if (s->policy == MDGPU_SCHED_WEIGHTED && e->cap)
+		return MDGPU_PERIOD_NS * e->cap / 100;
+	return 0;
+}
+
+/* New period from @start: refill budgets, keeping debt from overruns. */
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start)
+{
+	struct mdgpu_engine_state *e;
+
+	lockdep_assert_held(&s->lock);
+	s->period_start = start;
+	list_for_each_entry(e, &s->vgpus, node) {
+		u64 quota = mdgpu_sched_quota(s, container_of(e, struct mdgpu_vgpu,
+							      engine));
+
+		/* Overrun debt carries over, but at most one period's worth. */
+		e->budget = quota ? clamp_t(s64, e->budget + quota,
+					    -(s64)MDGPU_PERIOD_NS, quota) : 0;
+	}
+}
+
+/* Runnable: has work and, under a quota, budget left. */
+static bool mdgpu_sched_runnable(struct mdgpu_sched *s,
+				 struct mdgpu_vgpu *vgpu)
+{
+	if (vgpu->engine.frozen)
+		return false;
+	if (mdgpu_sched_quota(s, vgpu) && vgpu->engine.budget <= 0)
+		return false;
+	return mdgpu_engine_has_work(vgpu);
+}
+
+/* Pick the next vGPU to run, or NULL. */
+static struct mdgpu_vgpu *mdgpu_sched_pick(struct mdgpu_sched *s)
+{
+	struct mdgpu_engine_state *e, *best = NULL;
+	u64 min_vruntime = U64_MAX;
+
+	lockdep_assert_held(&s->lock);
+	if (list_empty(&s->vgpus))
+		return NULL;
+
+	if (s->policy == MDGPU_SCHED_BEST_EFFORT) {
+		/* Round robin: the first runnable one after the last run. */
+		list_for_each_entry(e, &s->vgpus, node) {
+			struct mdgpu_vgpu *vgpu =
+				container_of(e, struct mdgpu_vgpu, engine);
+
+			if (mdgpu_sched_runnable(s, vgpu)) {
+				list_move_tail(&e->node, &s->vgpus);
+				return vgpu;
+			}
+		}
+		return NULL;
+	}
+
+	list_for_each_entry(e, &s->vgpus, node) {
+		struct mdgpu_vgpu *vgpu = container_of(e, struct mdgpu_vgpu,
+						       engine);
+
+		e->runnable = mdgpu_sched_runnable(s, vgpu);
+		if (e->runnable && (!best || e->vruntime < best->vruntime))
+			best = e;
+	}
+	if (best)
+		min_vruntime = best->vruntime;
+	/* An idle vGPU banks no credit: it rejoins at the busy ones' pace. */
+	list_for_each_entry(e, &s->vgpus, node)
+		if (!e->runnable && best)
+			e->vruntime = max(e->vruntime, min_vruntime);
+	return best ? container_of(best, struct mdgpu_vgpu, engine) : NULL;
+}
+
+static void mdgpu_sched_charge(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu,
+			       u64 start, u64 target, u64 end, bool preempted)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine;
+	u64 ran = end - start;
+	unsigned int weight = s->policy == MDGPU_SCHED_WEIGHTED ? e->weight : 1;
+	struct mdgpu_slice_record *rec;
+
+	lockdep_assert_held(&s->lock);
+	e->vruntime += ran * MDGPU_WEIGHT_SCALE / max(1u, weight);
+	if (mdgpu_sched_quota(s, vgpu))
+		e->budget -= ran;
+	e->stats.busy_ns += ran;
+	e->stats.slices++;
+	if (preempted)
+		e->stats.preemptions++;
+	s->busy_ns += ran;
+
+	rec = &s->log[s->log_next++ % MDGPU_SLICE_LOG];
+	rec->vgpu = vgpu->mdev->uuid;
+	rec->start = start;
+	rec->target = target - start;
+	rec->actual = ran;
+}
+
+/* Sleep until work is submitted, the thread must stop, or @timeout. */
+static void mdgpu_sched_sleep(struct mdgpu_sched *s, long timeout)
+{
+	wait_event_interruptible_timeout(s->wq, kthread_should_stop() ||
+					 READ_ONCE(s->kicked), timeout);
+	WRITE_ONCE(s->kicked, false);
+}
+
+static int mdgpu_sched_thread(void *data)
+{
+	struct mdgpu_sched *s = data;
+
+	while (!kthread_should_stop()) {
+		struct mdgpu_vgpu *vgpu;
+		u64 now = ktime_get_ns(), slice, end;
+		bool preempted;
+
+		mutex_lock(&s->lock);
+		/*
+		 * Periods keep their cadence when the thread wakes late, so a
+		 * late wake-up does not stretch them and shrink every quota.
+		 */
+		if (now - s->period_start >= 2 * MDGPU_PERIOD_NS)
+			mdgpu_sched_new_period(s, now);
+		else if (now - s->period_start >= MDGPU_PERIOD_NS)
+			mdgpu_sched_new_period(s, s->period_start +
+					       MDGPU_PERIOD_NS);
+		vgpu = mdgpu_sched_pick(s);
+		if (!vgpu) {
+			long timeout = MAX_SCHEDULE_TIMEOUT;
+
+			/* Budgets refill at the period's end: wake up then. */
+			if (!list_empty(&s->vgpus))
+				timeout = nsecs_to_jiffies(s->period_start +
+							   MDGPU_PERIOD_NS - now) + 1;
+			s->idle = true;
+			mutex_unlock(&s->lock);
+			mdgpu_sched_sleep(s, timeout);
+			continue;
+		}
+		s->idle = false;
+		slice = mdgpu_sched_slice(s);
+		/* Under a quota, a slice never outlasts the budget left. */
+		if (mdgpu_sched_quota(s, vgpu))
+			slice = clamp_t(u64, vgpu->engine.budget, MDGPU_MIN_SLICE_NS,
+					slice);
+		/* The vGPU cannot leave the list (close) while it runs. */
+		s->running = vgpu;
+		mutex_unlock(&s->lock);
+
+		preempted = mdgpu_engine_run(vgpu, now + slice);
+		end = ktime_get_ns();
+
+		mutex_lock(&s->lock);
+		s->running = NULL;
+		mdgpu_sched_charge(s, vgpu, now, now + slice, end, preempted);
+		mutex_unlock(&s->lock);
+		wake_up_all(&s->idle_wq);
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * mdgpu_sched_kick() - a vGPU submitted work (tail or doorbell written)
+ * @vgpu: the vGPU
+ */
+void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	vgpu->engine.submit_ns = ktime_get_ns();
+	WRITE_ONCE(s->kicked, true);
+	wake_up(&s->wq);
+}
+
+/**
+ * mdgpu_sched_attach() - let the engine run an opened vGPU
+ * @vgpu: the vGPU
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	struct mdgpu_engine_state *e = &vgpu->engine;
+	struct mdgpu_engine_state *other;
+	u64 min_vruntime = 0;
+
+	e->bounce = kmalloc(MDGPU_CHUNK_SIZE, GFP_KERNEL);
+	if (!e->bounce)
+		return -ENOMEM;
+	mutex_lock(&s->lock);
+	list_for_each_entry(other, &s->vgpus, node)
+		min_vruntime = max(min_vruntime, other->vruntime);
+	e->vruntime = min_vruntime;
+	e->active = false;
+	e->frozen = false;
+	e->budget = mdgpu_sched_quota(s, vgpu);
+	list_add_tail(&e->node, &s->vgpus);
+	s->nr_vgpus++;
+	mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Wait until the engine is not running @vgpu; s->lock held, returned held. */
+static void mdgpu_sched_wait_not_running(struct mdgpu_sched *s,
+					 struct mdgpu_vgpu *vgpu)
+{
+	lockdep_assert_held(&s->lock);
+	while (s->running == vgpu) {
+		mutex_unlock(&s->lock);
+		wait_event(s->idle_wq, READ_ONCE(s->running) != vgpu);
+		mutex_lock(&s->lock);
+	}
+}
+
+/**
+ * mdgpu_sched_freeze() - stop running a vGPU, even mid-command
+ * @vgpu: the vGPU
+ *
+ * Returns once the engine has left it; it is not picked again until
+ * mdgpu_sched_thaw(). Its command in progress is abandoned.
+ */
+void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	WRITE_ONCE(vgpu->engine.frozen, true);
+	mdgpu_sched_wait_not_running(s, vgpu);
+	vgpu->engine.active = false;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_thaw() - let the engine run a frozen vGPU again
+ * @vgpu: the vGPU
+ */
+void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	WRITE_ONCE(vgpu->engine.frozen, false);
+	mutex_unlock(&s->lock);
+	mdgpu_sched_kick(vgpu);
+}
+
+/**
+ * mdgpu_sched_detach() - stop running a vGPU that is being closed
+ * @vgpu: the vGPU
+ *
+ * Returns once the engine has left the vGPU, even mid-command.
+ */
+void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mdgpu_sched_freeze(vgpu);
+	mutex_lock(&s->lock);
+	list_del(&vgpu->engine.node);
+	s->nr_vgpus--;
+	mutex_unlock(&s->lock);
+	kfree(vgpu->engine.bounce);
+	vgpu->engine.bounce = NULL;
+}
+
+/**
+ * mdgpu_sched_init() - start a pGPU's engine thread
+ * @s: the scheduler
+ * @name: pGPU name for the thread
+ *
+ * Return: 0 or -errno.
+ */
+int mdgpu_sched_init(struct mdgpu_sched *s, const char *name)
+{
+	mutex_init(&s->lock);
+	init_waitqueue_head(&s->wq);
+	init_waitqueue_head(&s->idle_wq);
+	INIT_LIST_HEAD(&s->vgpus);
+	s->policy = MDGPU_SCHED_BEST_EFFORT;
+	s->period_start = ktime_get_ns();
+	s->thread = kthread_run(mdgpu_sched_thread, s, "mdgpu/%s", name);
+	return PTR_ERR_OR_ZERO(s->thread);
+}
+
+/**
+ * mdgpu_sched_fini() - stop the engine thread (no vGPU is attached)
+ * @s: the scheduler
+ */
+void mdgpu_sched_fini(struct mdgpu_sched *s)
+{
+	kthread_stop(s->thread);
+	mutex_destroy(&s->lock);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the engine and scheduler tests and the engine
+ * benchmark: time, test data, VRAM through BAR0, eventfd counts, vGPUs
+ * kept busy, and the statistics the checks compute.
+ *
+ * Like mdgpu_test.h, nothing here asserts: functions return 0 or -errno
+ * and leave a message in mdgpu_last_error().
+ */
+#ifndef ENGINE_UTIL_H
+#define ENGINE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "libmdgpu.h"
+
+#define ENG_MS			1000000ULL	/* ns */
+#define ENG_RING_IOVA		0x10000000ULL	/* where eng_vgpu puts its ring */
+
+uint64_t eng_now_ns(void);
+void eng_sleep_ms(unsigned int ms);
+
+/* splitmix64: a fast, good-enough PRNG step; *@state advances. */
+uint64_t eng_rand(uint64_t *state);
+
+/*
+ * Test data: the 64-bit word at byte offset 8 * i of a pattern is a hash
+ * of @seed and i, so that two seeds or two offsets never look alike.
+ * @len need not be a multiple of 8.
+ */
+void eng_pattern(void *buf, size_t len, uint64_t seed);
+
+/* pread/pwrite of VRAM through BAR0, looping over short transfers. */
+int eng_vram_read(struct mdgpu_vfio *v, uint64_t off, void *buf, size_t len);
+int eng_vram_write(struct mdgpu_vfio *v, uint64_t off, const void *buf,
+		   size_t len);
+
+/*
+ * An eventfd's count as a plain number (0: not signalled), for checks
+ * like "exactly one interrupt": mdgpu_eventfd_take() and
+ * mdgpu_eventfd_wait() without the error code.
+ */
+uint64_t eng_eventfd_take(int efd);
+uint64_t eng_eventfd_wait(int efd, int timeout_ms);
+
+/**
+ * struct eng_vgpu - a vGPU created, opened and given a ring
+ * @uuid: the vGPU
+ * @v: its VFIO handles
+ * @ring: its command ring at ENG_RING_IOVA
+ * @created: @uuid exists because of eng_vgpu_start()
+ */
+struct eng_vgpu {
+	char uuid[MDGPU_UUID_SIZE];
+	struct mdgpu_vfio v;
+	struct mdgpu_ring ring;
+	bool created;
+};
+
+/*
+ * Create a vGPU of @type on @pgpu, open it and set up a ring of
+ * @ring_size bytes. On failure whatever was done is undone.
+ */
+int eng_vgpu_start(struct eng_vgpu *g, const char *pgpu, const char *type,
+		   uint32_t ring_size);
+/* Close and remove it (safe on a zeroed or stopped one). */
+void eng_vgpu_stop(struct eng_vgpu *g);
+/* Fill every free ring entry with BUSY(@ns) and kick. */
+int eng_vgpu_keep_busy(struct eng_vgpu *g, uint64_t ns);
+
+/* Jain's fairness index of @n values: 1 = all equal, 1/n = one has all. */
+double eng_jain(const double *x, unsigned int n);
+/* Sort @n doubles in place (ascending). */
+void eng_sort(double *x, size_t n);
+/* The @p-th percentile (0-100) of @n sorted values (nearest rank). */
+double eng_percentile(const double *sorted, size_t n, double p);
+
+#endif /* ENGINE_UTIL_H */
