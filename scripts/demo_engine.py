@@ -7,9 +7,11 @@
 Creates one mdgpu-16m vGPU per weight on PGPU, opens each through VFIO,
 keeps its ring (in DMA-mapped memory) full of 2 ms BUSY commands, and after
 a measuring window prints each vGPU's share of the engine from its
-accounting (mdgpu/stats busy_ns).
+accounting (mdgpu/stats busy_ns). With $MDGPUCTL set, `mdgpuctl top --once`
+samples the same window and its table follows.
 """
 import os
+import subprocess
 import sys
 import time
 
@@ -41,6 +43,11 @@ def main():
             v.start_ring([busy] * (v.RING_SIZE // 64 - 1))
         time.sleep(0.3)                                   # settle
         before = [v.stats()["busy_ns"] for v in vgpus]
+        top = None
+        if os.environ.get("MDGPUCTL"):
+            top = subprocess.Popen([os.environ["MDGPUCTL"], "top", "--once",
+                                    "--gpu", pgpu], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True)
         end = time.time() + 1.5
         while time.time() < end:
             for v in vgpus:
@@ -54,6 +61,10 @@ def main():
         for v, w, u in zip(vgpus, weights, used):
             print("  %-36s %6d %8.1f %7.1f%%" % (v.uuid, w, u / 1e6,
                                                  100.0 * u / total))
+        if top:
+            out = top.communicate(timeout=30)[0]
+            print("\n  $ mdgpuctl top --once --gpu %s" % pgpu)
+            print("\n".join(("  " + line).rstrip() for line in out.splitlines()))
     finally:
         for v in vgpus:
             v.close()
