@@ -61,6 +61,10 @@ struct bench_mem {
 	long slab_kib;
 };
 void bench_mem_read(struct bench_mem *m);
+/* bench_mem_read() until two readings 0.5 s apart agree within 256 KiB
+ * (at most 4 s): memory freed late (RCU, work items) is back by then.
+ */
+void bench_mem_settle(struct bench_mem *m);
 
 /* Find @d's parent (the first that offers @d->type); sets ->present. */
 void bench_driver_probe(struct bench_driver *d);

@@ -2,16 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 """MMIO register reads through real QEMU: mdgpu against mbochs.
 
-Two QEMUs (qtest mode, no guest CPU, as in selftests/qemu_vgpu.py) each
-hold one device through vfio-pci: an mdgpu-16m vGPU and an mbochs-small
-device, BAR2 mapped at the same address. This process plays the guest and
+One QEMU (qtest mode, no guest CPU, as in selftests/qemu_vgpu.py) holds
+both devices through vfio-pci: an mdgpu-16m vGPU at 00:04.0 and an
+mbochs-small device at 00:05.0, each with its BAR2 mapped. One process for
+both matters: the first reads after switching between two QEMU processes
+are slower, which favoured whichever device came second. This process
+plays the guest and
 issues 4-byte reads of a BAR2 register (mdgpu: the ID register; mbochs:
 the first EDID word); QEMU traps each one into a pread on the VFIO device.
 The floor is the same qtest read of guest RAM, which QEMU answers without
 any device. The reads of a round are written to QEMU's qtest stream in
 one go and the replies read afterwards, so that the rate is QEMU's and the
 kernel's, not the round-trip latency of a pipe between two processes.
-Rounds take turns; the rate is the median over rounds.
+Rounds take turns, in an order that rotates from round to round; the rate
+is the median over rounds.
 
     qemu_bench.py [--quick] [--json FILE]
 """
@@ -29,6 +33,8 @@ import qemu_vgpu  # noqa: E402
 MDEV_BUS = "/sys/class/mdev_bus"
 MDGPU_REG_ID = 0x1000          # uapi/mdgpu_regs.h
 RAM_ADDR = 0x100000            # plain guest RAM: the floor
+PEER_SLOT = 5
+PEER_BAR2 = 0xF1000000         # beside mdgpu's BAR2 in the 32-bit hole
 
 
 def mdgpu_pgpu():
@@ -40,13 +46,25 @@ def mdgpu_pgpu():
     return names[0]
 
 
-def start(uuid):
-    q = qemu_vgpu.Qemu(uuid, display=False)
+def cfg_write32(q, slot, reg, val):
+    q.cmd("outl 0xcf8 0x%x" % (0x80000000 | (slot << 11) | reg))
+    q.cmd("outl 0xcfc 0x%x" % val)
+
+
+def start(uuid, peer):
+    extra = []
+    if peer:
+        extra = ["-device", "vfio-pci,sysfsdev=%s/%s,addr=%02x.0" %
+                 (qemu_vgpu.MDEV, peer, PEER_SLOT)]
+    q = qemu_vgpu.Qemu(uuid, display=False, extra=extra)
     if not q.started():
         raise SystemExit("qemu_bench: QEMU did not start: %s" % q.start_error)
     # BAR2 only; memory decoding on. BAR0 stays unassigned (0).
-    q.cfg_write32(0x18, qemu_vgpu.BAR2_ADDR)
-    q.cfg_write32(0x04, 0x0006)
+    cfg_write32(q, qemu_vgpu.SLOT, 0x18, qemu_vgpu.BAR2_ADDR)
+    cfg_write32(q, qemu_vgpu.SLOT, 0x04, 0x0006)
+    if peer:
+        cfg_write32(q, PEER_SLOT, 0x18, PEER_BAR2)
+        cfg_write32(q, PEER_SLOT, 0x04, 0x0006)
     return q
 
 
@@ -75,27 +93,25 @@ def main():
     rounds, per_round = (4, 500) if args.quick else (10, 2000)
 
     have_peer = os.path.isdir(os.path.join(MDEV_BUS, "mbochs"))
-    uuids, qemus = [], []
+    uuids, q = [], None
     try:
         uuids.append(qemu_vgpu.create_vgpu(mdgpu_pgpu(), "mdgpu-16m"))
-        qm = start(uuids[-1])
-        qemus.append(qm)
-        ident = qm.mmio_read(MDGPU_REG_ID)
         if have_peer:
             uuids.append(qemu_vgpu.create_vgpu("mbochs", "mbochs-small"))
-            qp = start(uuids[-1])
-            qemus.append(qp)
+        q = start(uuids[0], uuids[1] if have_peer else None)
+        ident = q.mmio_read(MDGPU_REG_ID)
         bar2 = qemu_vgpu.BAR2_ADDR
-        cases = {"floor": (qm, "readl 0x%x" % RAM_ADDR),
-                 "mdgpu": (qm, "readl 0x%x" % (bar2 + MDGPU_REG_ID))}
+        cases = [("floor", "readl 0x%x" % RAM_ADDR),
+                 ("mdgpu", "readl 0x%x" % (bar2 + MDGPU_REG_ID))]
         if have_peer:
-            cases["mbochs"] = (qp, "readl 0x%x" % bar2)
-        rates = {k: [] for k in cases}
-        for _ in range(rounds):
-            for k, (q, line) in cases.items():
+            cases.append(("mbochs", "readl 0x%x" % PEER_BAR2))
+        rates = {k: [] for k, _ in cases}
+        for r in range(rounds):
+            for i in range(len(cases)):
+                k, line = cases[(r + i) % len(cases)]
                 rates[k].append(rate(q, line, per_round))
     finally:
-        for q in qemus:
+        if q:
             q.close()
         for u in uuids:
             qemu_vgpu.remove_vgpu(u)

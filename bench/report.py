@@ -133,7 +133,7 @@ def table(kernel, rows, peers):
 
 
 def bin_shares(path, bin_ms=100):
-    """Per 100 ms bin: each vGPU's part of the engine time in that bin."""
+    """Per 100 ms bin: the part of the bin's wall time each vGPU ran."""
     bins = {}
     nv = 0
     with open(path) as f:
@@ -146,10 +146,10 @@ def bin_shares(path, bin_ms=100):
             bins.setdefault(b, {})
             bins[b][v] = bins[b].get(v, 0) + float(actual)
     rows = []
-    for b in sorted(bins):
-        total = sum(bins[b].values())
+    # The last bin is cut short by the end of the window: left out.
+    for b in sorted(bins)[:-1]:
         rows.append([(b + 0.5) * bin_ms / 1000] +
-                    [100 * bins[b].get(v, 0) / total if total else 0
+                    [100 * bins[b].get(v, 0) / (bin_ms * 1000)
                      for v in range(nv)])
     return rows, nv
 
@@ -175,7 +175,7 @@ def plots(d, kernel):
         gp.append("""
 set terminal pngcairo size 900,560 font ',10'
 set output 'trap_latency.png'
-set title 'Register trap path, kernel %s: latency CDF of one 4-byte access'
+set title 'Register trap path, kernel %s: latency CDF of one 4-byte access (to p99.9)'
 set xlabel 'latency (us, log scale)'
 set ylabel 'percentile'
 set logscale x
@@ -184,8 +184,8 @@ set key bottom right
 set yrange [0:100]
 plot %s
 unset logscale x
-""" % (kernel, ", ".join("'%s' using 2:1 with lines lw 2 title '%s'" % c
-                         for c in cases)))
+""" % (kernel, ", ".join("'%s' using 2:($1<=99.9?$1:1/0) with lines lw 2 "
+                         "title '%s'" % c for c in cases)))
         made.append("trap_latency.png")
     # 2. Lifecycle: CDF of one create+destroy cycle.
     life = [("life_%s.dat" % n, n) for n in ("mdgpu", "mbochs", "mdpy",
@@ -204,8 +204,8 @@ set key bottom right
 set yrange [0:100]
 plot %s
 unset logscale x
-""" % (kernel, ", ".join("'%s' using ($2/1000):1 with lines lw 2 title '%s'"
-                         % c for c in life)))
+""" % (kernel, ", ".join("'%s' using ($2/1000):($1<=99.9?$1:1/0) with lines "
+                         "lw 2 title '%s'" % c for c in life)))
         made.append("lifecycle_latency.png")
     # 3. Scheduler: each vGPU's share of engine time per 100 ms, 4 busy vGPUs.
     pols = [p for p in ("best_effort", "equal_share", "weighted",
@@ -215,20 +215,22 @@ unset logscale x
         for p in pols:
             rows, nv = bin_shares(os.path.join(d, "slices-%s-4.dat" % p))
             with open(os.path.join(d, "shares-%s-4.dat" % p), "w") as f:
-                f.write("# time_s share_of_engine_time_%% per vGPU 0..%d\n"
+                f.write("# time_s share_of_wall_time_%% per vGPU 0..%d\n"
                         % (nv - 1))
                 for r in rows:
                     f.write(" ".join("%.3f" % x for x in r) + "\n")
-            panels.append("set title '%s'\nplot %s\n" % (p, ", ".join(
+            yr = "[0:*]" if p == "fixed_share" else "[0:100]"
+            panels.append("set title '%s'\nset yrange %s\nplot %s\n" % (
+                p, yr, ", ".join(
                 "'shares-%s-4.dat' using 1:%d with linespoints pt 7 ps 0.4 "
                 "title 'vGPU %d'" % (p, v + 2, v) for v in range(nv))))
         gp.append("""
 set terminal pngcairo size 1100,760 font ',10'
 set output 'sched_shares.png'
-set multiplot layout 2,2 title 'Scheduler, kernel %s: share of engine time per 100 ms, 4 busy vGPUs'
+set termoption noenhanced
+set multiplot layout 2,2 title 'Scheduler, kernel %s: share of each 100 ms a vGPU ran, 4 busy vGPUs (fixed_share promises 1/256)'
 set xlabel 'time (s)'
-set ylabel 'share (%%)'
-set yrange [0:100]
+set ylabel 'share of wall time (%%)'
 set grid
 set key top right
 %s

@@ -4,7 +4,7 @@
  * round-robin over every pGPU until @target exist or every pGPU refuses;
  * then the same number of mbochs-small devices. Reported: how many one
  * module holds, kernel memory per idle device (memory in use after the
- * creates minus before, page cache dropped, divided by the count), and
+ * creates minus before, page cache dropped, settled, divided by the count), and
  * the create time of the last devices against the first (mean of 16
  * each). Everything is removed again afterwards.
  */
@@ -53,7 +53,7 @@ static void fill(struct bench_driver *d, char (*parents)[256],
 	s->uuid = calloc(target, sizeof(*s->uuid));
 	if (!us || !s->uuid)
 		bench_die("out of memory");
-	bench_mem_read(&m0);
+	bench_mem_settle(&m0);
 	while (s->n < target && open) {
 		if (full[p]) {
 			p = (p + 1) % nr_parents;
@@ -72,7 +72,7 @@ static void fill(struct bench_driver *d, char (*parents)[256],
 		us[s->n++] = (bench_now_ns() - t0) / 1e3;
 		p = (p + 1) % nr_parents;
 	}
-	bench_mem_read(&m1);
+	bench_mem_settle(&m1);
 	s->first_us = edge_mean(us, s->n, false);
 	s->last_us = edge_mean(us, s->n, true);
 	s->kib_per_dev = s->n ? (double)(m1.used_kib - m0.used_kib) / s->n : NAN;
@@ -82,7 +82,7 @@ static void fill(struct bench_driver *d, char (*parents)[256],
 		if (bench_remove(s->uuid[i]))
 			bench_die("remove %s", s->uuid[i]);
 	s->remove_s = (bench_now_ns() - t0) / 1e9;
-	bench_mem_read(&m2);
+	bench_mem_settle(&m2);
 	s->left_kib = m2.used_kib - m0.used_kib;
 	free(us);
 	free(s->uuid);

@@ -4,7 +4,9 @@
  * register through the VFIO device fd, mdgpu against mbochs's MMIO BAR,
  * and both against the floor, a 4-byte pread of /dev/zero (a syscall that
  * does no work). Every access is timed on its own; the cases take turns
- * in rounds, so that noise from the rest of the machine hits all alike.
+ * in rounds, so that noise from the rest of the machine hits all alike,
+ * and the order of the turns rotates from round to round, so that no case
+ * always follows the same one.
  *
  * Registers: mdgpu reads MDGPU_REG_ID and writes head 0's staged
  * SCANOUT_WIDTH (no commit); mbochs reads the first EDID word of its BAR2
@@ -110,10 +112,15 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 		t[PEER_WR] = (struct target){ vp.device, bar2p + 0x600, true };
 	}
 
-	for (r = 0; r < rounds; r++)
-		for (c = 0; c < NR_CASES; c++)
+	for (r = 0; r < rounds; r++) {
+		unsigned int k;
+
+		for (k = 0; k < NR_CASES; k++) {
+			c = (r + k) % NR_CASES;
 			if (mbochs->present || (c != PEER_RD && c != PEER_WR))
 				run_case(&t[c], &s[c]);
+		}
+	}
 
 	figure("BAR2 read p50", 50, &s[MDGPU_RD],
 	       mbochs->present ? &s[PEER_RD] : NULL, &s[FLOOR]);

@@ -115,6 +115,21 @@ void bench_mem_read(struct bench_mem *m)
 	m->slab_kib = slab;
 }
 
+void bench_mem_settle(struct bench_mem *m)
+{
+	struct bench_mem prev;
+	unsigned int i;
+
+	bench_mem_read(m);
+	for (i = 0; i < 8; i++) {
+		prev = *m;
+		usleep(500000);
+		bench_mem_read(m);
+		if (labs(m->used_kib - prev.used_kib) < 256)
+			break;
+	}
+}
+
 void bench_driver_probe(struct bench_driver *d)
 {
 	char path[512];
