@@ -8,7 +8,7 @@
 #   make check KERNELS=6.12         only one kernel line
 #   make build KERNEL=6.12          build module + selftests for one line
 #   make shell KERNEL=6.12          interactive test VM with mdgpu loaded
-#   make bench                      engine/scheduler benchmark on both lines
+#   make bench                      mdgpu vs the sample mdev drivers, both lines
 #
 # Everything installs what it needs with apt-get (see scripts/deps and
 # scripts/kernel-fetch). Build products go to build/ and the kernel cache to

@@ -13,7 +13,9 @@
  *   submission   NOPs per second, batched and one per doorbell
  *
  * Prints a plain-text report; with MDGPU_OUT set also writes the numbers
- * as JSON to $MDGPU_OUT/engine_bench-<kernel>.json. Needs mdgpu loaded
+ * as JSON to $MDGPU_OUT/engine_bench-<kernel>.json, and the slice log of
+ * every fairness row with 4 vGPUs to $MDGPU_OUT/slices-<policy>-4.dat
+ * (for the plot of shares over time). Needs mdgpu loaded
  * with default parameters and no vGPUs; leaves it that way.
  *
  *   engine_bench [--quick]     (--quick: shorter windows, for a smoke run)
@@ -126,6 +128,41 @@ static void sleep_collecting(unsigned int ms, struct slices *sl)
 	}
 }
 
+/*
+ * The slices of a row as "vgpu start_ms actual_us" lines, vGPU by its
+ * index in the row, time from the first slice: what the plot of shares
+ * over time reads.
+ */
+static void slices_dump(const char *policy, unsigned int n,
+			const struct slices *sl)
+{
+	const char *dir = getenv("MDGPU_OUT");
+	char path[512];
+	unsigned int k;
+	size_t i;
+	FILE *f;
+
+	if (!dir || !*dir || !sl->n)
+		return;
+	snprintf(path, sizeof(path), "%s/slices-%s-%u.dat", dir, policy, n);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "engine_bench: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "# vgpu start_ms actual_us (policy %s, %u busy vGPUs)\n",
+		policy, n);
+	for (i = 0; i < sl->n; i++)
+		for (k = 0; k < n; k++)
+			if (!strcmp(sl->s[i].uuid, vgpus[k].uuid)) {
+				fprintf(f, "%u %.3f %.1f\n", k,
+					(sl->s[i].start_ns - sl->s[0].start_ns) / 1e6,
+					sl->s[i].actual_ns / 1e3);
+				break;
+			}
+	fclose(f);
+}
+
 struct fair_row {
 	const char *policy;
 	unsigned int n;
@@ -230,6 +267,8 @@ static void fairness_run(const char *policy, unsigned int n,
 		row->max_err = err > row->max_err ? err : row->max_err;
 	}
 	slice_stats(sl, row, !fixed);
+	if (n == 4)
+		slices_dump(policy, n, sl);
 	for (i = 0; i < n; i++)
 		eng_vgpu_stop(&vgpus[i]);
 }

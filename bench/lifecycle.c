@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mdev_bench: create+destroy cycles. One cycle writes a new UUID to the
+ * type's "create" and "1" to the device's "remove" (what mdevctl and
+ * libvirt do); it is timed as a whole. The drivers take turns in batches.
+ * The kernel memory in use is read before the first turn and after the
+ * last, page cache dropped and settled (a device's memory is partly freed
+ * later, by RCU and work items, so that a reading right after one
+ * driver's batch blames the next driver for it): back to baseline is
+ * checked for all cycles of all drivers together.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+#define MAX_DRIVERS	8
+
+struct life {
+	struct bench_samples us;	/* per cycle */
+	struct bench_samples create_us, remove_us;
+	uint64_t ns;			/* sum of the batches' wall time */
+	unsigned int done;
+};
+
+static void batch(struct bench_driver *d, unsigned int n, struct life *l)
+{
+	char uuid[MDGPU_UUID_SIZE];
+	uint64_t t0, c0, c1, c2;
+	unsigned int i;
+
+	t0 = bench_now_ns();
+	for (i = 0; i < n; i++) {
+		bench_uuid_next(uuid);
+		c0 = bench_now_ns();
+		if (bench_create(d, NULL, uuid))
+			bench_die("cycle %u: create %s", l->done, d->type);
+		c1 = bench_now_ns();
+		if (bench_remove(uuid))
+			bench_die("cycle %u: remove %s", l->done, uuid);
+		c2 = bench_now_ns();
+		bench_samples_add(&l->us, (c2 - c0) / 1e3);
+		bench_samples_add(&l->create_us, (c1 - c0) / 1e3);
+		bench_samples_add(&l->remove_us, (c2 - c1) / 1e3);
+		l->done++;
+	}
+	l->ns += bench_now_ns() - t0;
+}
+
+static double rate(const struct life *l)
+{
+	return l->ns ? l->done / (l->ns / 1e9) : NAN;
+}
+
+void bench_lifecycle(struct bench_driver *drivers, unsigned int nr,
+		     unsigned int cycles, unsigned int peer_cycles,
+		     unsigned int batch_size)
+{
+	struct life life[MAX_DRIVERS] = { 0 };
+	struct bench_mem start, end;
+	char name[64], metric[96];
+	unsigned int i, done, turns, turn = 0;
+
+	if (nr > MAX_DRIVERS)
+		nr = MAX_DRIVERS;
+	turns = (cycles + batch_size - 1) / batch_size;
+	printf("\nLifecycle: create+destroy cycles, mdgpu %u, each peer %u, in %u turns\n"
+	       "(mdgpu-16m, mbochs-small, mdpy-vga, mtty-1)\n\n", cycles,
+	       peer_cycles, turns);
+	bench_mem_settle(&start);
+	for (done = 0; done < cycles; done += batch_size, turn++) {
+		unsigned int n = cycles - done < batch_size ? cycles - done :
+			       batch_size;
+		/* the peers' share of this turn, so that they end together */
+		unsigned int pn = peer_cycles * (turn + 1) / turns -
+				  peer_cycles * turn / turns;
+
+		for (i = 0; i < nr; i++)
+			if (drivers[i].present && (i ? pn : n))
+				batch(&drivers[i], i ? pn : n, &life[i]);
+	}
+	bench_mem_settle(&end);
+
+	for (i = 1; i < nr; i++) {
+		struct bench_figure f = {
+			.group = "lifecycle", .unit = "1/s", .better = "higher",
+			.mdgpu = rate(&life[0]), .peer = drivers[i].name,
+		};
+
+		if (!drivers[i].present)
+			continue;
+		f.metric = "create+destroy cycles per second";
+		f.peer_value = rate(&life[i]);
+		bench_figure(&f);
+		f.metric = "create+destroy p50";
+		f.unit = "us";
+		f.better = "lower";
+		f.mdgpu = bench_pct(&life[0].us, 50);
+		f.peer_value = bench_pct(&life[i].us, 50);
+		bench_figure(&f);
+		f.metric = "create+destroy p99";
+		f.mdgpu = bench_pct(&life[0].us, 99);
+		f.peer_value = bench_pct(&life[i].us, 99);
+		bench_figure(&f);
+	}
+	{
+		struct bench_figure f = {
+			.group = "lifecycle", .metric = metric, .unit = "KiB",
+			.better = "lower",
+			/* below baseline counts as back at it */
+			.mdgpu = end.used_kib > start.used_kib ?
+				 end.used_kib - start.used_kib : 0,
+		};
+
+		snprintf(metric, sizeof(metric),
+			 "memory growth, all %u+%u+%u+%u cycles", life[0].done,
+			 life[1].done, life[2].done, life[3].done);
+		bench_figure(&f);
+	}
+	for (i = 0; i < nr; i++) {
+		if (!drivers[i].present)
+			continue;
+		snprintf(name, sizeof(name), "life_%s_cycles", drivers[i].name);
+		bench_fact(name, life[i].done);
+		snprintf(name, sizeof(name), "life_%s_create_p50_us",
+			 drivers[i].name);
+		bench_fact(name, bench_pct(&life[i].create_us, 50));
+		snprintf(name, sizeof(name), "life_%s_remove_p50_us",
+			 drivers[i].name);
+		bench_fact(name, bench_pct(&life[i].remove_us, 50));
+		snprintf(name, sizeof(name), "life_%s", drivers[i].name);
+		bench_write_cdf(name, &life[i].us);
+		bench_samples_free(&life[i].us);
+		bench_samples_free(&life[i].create_us);
+		bench_samples_free(&life[i].remove_us);
+	}
+	bench_fact("life_all_grown_kib", end.used_kib - start.used_kib);
+	bench_fact("life_all_slab_grown_kib", end.slab_kib - start.slab_kib);
+}
