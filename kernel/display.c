@@ -292,7 +292,8 @@ void mdgpu_display_init(struct mdgpu_vgpu *vgpu)
 }
 
 /**
- * mdgpu_display_fini() - forget every dma-buf descriptor
+ * mdgpu_display_fini() - forget every dma-buf descriptor and the EDID
+ * region's staging blob
  * @vgpu: the vGPU
  *
  * Exported dma-bufs hold their own page references and stay valid.
@@ -306,6 +307,7 @@ void mdgpu_display_fini(struct mdgpu_vgpu *vgpu)
 		kfree(desc);
 	}
 	vgpu->display.nr_dmabufs = 0;
+	mdgpu_edid_fini(vgpu);
 }
 
 /* The descriptor id for @s, reusing a matching one or making a new one. */

@@ -10,6 +10,7 @@
  * link up.
  */
 #include <linux/kernel.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "mdgpu.h"
@@ -113,7 +114,7 @@ void mdgpu_edid_reset(struct mdgpu_vgpu *vgpu)
 
 	memset(d->edid, 0, sizeof(d->edid));
 	mdgpu_edid_generate(vgpu, d->edid);
-	memcpy(d->edid_next, d->edid, sizeof(d->edid_next));
+	mdgpu_edid_fini(vgpu);		/* the blob reads as d->edid again */
 	d->edid_ctl = (struct vfio_region_gfx_edid) {
 		.edid_offset = MDGPU_EDID_BLOB_OFFSET,
 		.edid_max_size = MDGPU_EDID_SIZE,
@@ -145,11 +146,26 @@ static int mdgpu_edid_ctl_write(struct mdgpu_vgpu *vgpu, u64 off,
 
 	if (ctl.link_state == VFIO_DEVICE_GFX_LINK_STATE_UP &&
 	    d->edid_ctl.link_state == VFIO_DEVICE_GFX_LINK_STATE_DOWN) {
-		/* Link up: the guest now reads the new blob. */
-		memset(d->edid, 0, sizeof(d->edid));
-		memcpy(d->edid, d->edid_next, ctl.edid_size);
+		/* Link up: the guest now reads the new blob, edid_size long. */
+		if (d->edid_next)
+			memcpy(d->edid, d->edid_next, ctl.edid_size);
+		memset(d->edid + ctl.edid_size, 0,
+		       MDGPU_EDID_SIZE - ctl.edid_size);
 	}
 	d->edid_ctl = ctl;
+	return 0;
+}
+
+/* The staging blob exists from the first write on (a copy of the EDID). */
+static int mdgpu_edid_blob_write(struct mdgpu_display *d, u64 off,
+				 const void *buf, size_t count)
+{
+	if (!d->edid_next) {
+		d->edid_next = kmemdup(d->edid, MDGPU_EDID_SIZE, GFP_KERNEL);
+		if (!d->edid_next)
+			return -ENOMEM;
+	}
+	memcpy(d->edid_next + off, buf, count);
 	return 0;
 }
 
@@ -162,7 +178,8 @@ static int mdgpu_edid_ctl_write(struct mdgpu_vgpu *vgpu, u64 off,
  * @write: true to write
  *
  * Return: @count, or -EPERM for a write to a read-only field, -EINVAL for
- * an invalid size or link state, -EBUSY for a blob write while link-up.
+ * an invalid size or link state, -EBUSY for a blob write while link-up,
+ * -ENOMEM if the first blob write finds no memory for the staging buffer.
  */
 ssize_t mdgpu_edid_region_rw(struct mdgpu_vgpu *vgpu, u64 off, void *buf,
 			     size_t count, bool write)
@@ -182,15 +199,26 @@ ssize_t mdgpu_edid_region_rw(struct mdgpu_vgpu *vgpu, u64 off, void *buf,
 	} else if (off >= MDGPU_EDID_BLOB_OFFSET) {
 		off -= MDGPU_EDID_BLOB_OFFSET;
 		if (!write)
-			memcpy(buf, d->edid_next + off, count);
+			memcpy(buf, (d->edid_next ?: d->edid) + off, count);
 		else if (d->edid_ctl.link_state == VFIO_DEVICE_GFX_LINK_STATE_UP)
 			ret = -EBUSY;
 		else
-			memcpy(d->edid_next + off, buf, count);
+			ret = mdgpu_edid_blob_write(d, off, buf, count);
 	} else if (!write) {
 		memset(buf, 0, count);		/* padding */
 	} else {
 		ret = -EPERM;
 	}
 	return ret ? ret : count;
+}
+
+/**
+ * mdgpu_edid_fini() - free the staging blob; the region's blob reads as the
+ * guest's EDID again
+ * @vgpu: the vGPU
+ */
+void mdgpu_edid_fini(struct mdgpu_vgpu *vgpu)
+{
+	kfree(vgpu->display.edid_next);
+	vgpu->display.edid_next = NULL;
 }

@@ -179,7 +179,8 @@ struct mdgpu_pgpu {
  * @nr_pages: @size in pages
  * @window: first VRAM page shown by the display window
  * @resident: pages allocated
- * @map_file: private file whose address space holds all user mappings
+ * @map_file: private file whose address space holds all user mappings;
+ *	NULL until the first mmap
  */
 struct mdgpu_vram {
 	struct rw_semaphore lock;
@@ -218,7 +219,8 @@ struct mdgpu_scanout {
  * @byteorder: QEMU extension byte-order register
  * @vga_att_index: VGA attribute controller index (bit 5: display on)
  * @edid_ctl: the EDID region's control fields
- * @edid_next: the EDID region's blob, as written by userspace
+ * @edid_next: the EDID region's blob as written by userspace; NULL until the
+ *	first write (the blob is then @edid), so idle vGPUs do not carry it
  * @edid: the EDID the guest reads in BAR2
  * @dmabufs: plane descriptors handed out by QUERY_GFX_PLANE
  * @nr_dmabufs: entries in @dmabufs
@@ -232,7 +234,7 @@ struct mdgpu_display {
 	u32 byteorder;
 	u8 vga_att_index;
 	struct vfio_region_gfx_edid edid_ctl;
-	u8 edid_next[MDGPU_EDID_SIZE];
+	u8 *edid_next;
 	u8 edid[MDGPU_EDID_SIZE];
 	struct list_head dmabufs;
 	unsigned int nr_dmabufs;
@@ -471,6 +473,7 @@ long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg);
 
 /* edid.c: the EDID the guest reads and the VFIO EDID region */
 void mdgpu_edid_reset(struct mdgpu_vgpu *vgpu);
+void mdgpu_edid_fini(struct mdgpu_vgpu *vgpu);
 ssize_t mdgpu_edid_region_rw(struct mdgpu_vgpu *vgpu, u64 off, void *buf,
 			     size_t count, bool write);
 #define MDGPU_EDID_REGION_SIZE	(MDGPU_EDID_BLOB_OFFSET + MDGPU_EDID_SIZE)

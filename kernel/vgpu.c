@@ -83,6 +83,20 @@ static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
 
 	if (off >= size || count > size - off)
 		return -EINVAL;
+	if (count == 4 && !(off & 3)) {
+		/* One aligned register, the common case: no split, no memcpy. */
+		u32 v = 0;
+
+		if (write && get_user(v, (u32 __user *)ubuf))
+			return -EFAULT;
+		ret = mdgpu_vgpu_reg_access(vgpu, index, off, (u8 *)&v, 4,
+					    write);
+		if (ret < 0)
+			return ret;
+		if (!write && put_user(v, (u32 __user *)ubuf))
+			return -EFAULT;
+		return 4;
+	}
 	while (done < count) {
 		size_t len = max;
 		u8 val[8];

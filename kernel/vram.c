@@ -73,14 +73,43 @@ int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size)
 	vram->size = size;
 	vram->nr_pages = size >> PAGE_SHIFT;
 	atomic_long_set(&vram->resident, 0);
+	return 0;
+}
+
+/*
+ * The address space of all user mappings, made on the first mmap: a vGPU
+ * that is never mapped does not carry an inode, dentry and file. Not made
+ * under @vram->lock, which page faults and pread/pwrite take while mmap_lock
+ * is or may be taken; a racing mmap that loses keeps the winner's file.
+ */
+static struct file *mdgpu_vram_map_file(struct mdgpu_vram *vram)
+{
+	struct file *file = READ_ONCE(vram->map_file), *old;
+
+	if (file)
+		return file;
 	/* BAR0 pages, then the display window; VM_NORESERVE: nothing is
 	 * charged to this file, it only ever holds our mappings.
 	 */
-	vram->map_file = shmem_file_setup("mdgpu-vram", 2 * size, VM_NORESERVE);
-	if (IS_ERR(vram->map_file))
-		return PTR_ERR(vram->map_file);
-	vram->map_file->private_data = vram;	/* for the fault handler */
-	return 0;
+	file = shmem_file_setup("mdgpu-vram", 2 * vram->size, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	file->private_data = vram;	/* for the fault handler */
+	old = cmpxchg(&vram->map_file, NULL, file);
+	if (old) {
+		fput(file);
+		return old;
+	}
+	return file;
+}
+
+/* Revoke user mappings of @len bytes at @off of the mapping space, if any. */
+static void mdgpu_vram_unmap(struct mdgpu_vram *vram, u64 off, u64 len)
+{
+	struct file *file = READ_ONCE(vram->map_file);
+
+	if (file)
+		unmap_mapping_range(file->f_mapping, off, len, 1);
 }
 
 static void mdgpu_vram_free_pages(struct mdgpu_vram *vram)
@@ -106,7 +135,7 @@ static void mdgpu_vram_free_pages(struct mdgpu_vram *vram)
 void mdgpu_vram_reset(struct mdgpu_vram *vram)
 {
 	down_write(&vram->lock);
-	unmap_mapping_range(vram->map_file->f_mapping, 0, 0, 1);
+	mdgpu_vram_unmap(vram, 0, 0);
 	mdgpu_vram_free_pages(vram);
 	up_write(&vram->lock);
 }
@@ -118,7 +147,8 @@ void mdgpu_vram_reset(struct mdgpu_vram *vram)
 void mdgpu_vram_fini(struct mdgpu_vram *vram)
 {
 	mdgpu_vram_reset(vram);
-	fput(vram->map_file);
+	if (vram->map_file)
+		fput(vram->map_file);
 	xa_destroy(&vram->pages);
 }
 
@@ -306,8 +336,7 @@ void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset)
 	down_write(&vram->lock);
 	if (vram->window != offset >> PAGE_SHIFT) {
 		vram->window = offset >> PAGE_SHIFT;
-		unmap_mapping_range(vram->map_file->f_mapping, vram->size,
-				    vram->size, 1);
+		mdgpu_vram_unmap(vram, vram->size, vram->size);
 	}
 	up_write(&vram->lock);
 }
@@ -365,21 +394,26 @@ static const struct vm_operations_struct mdgpu_vram_vm_ops = {
  * @off: byte offset inside the region, page aligned
  * @window: true to map the display window rather than BAR0
  *
- * Return: 0, or -EINVAL for a private mapping or one outside the region.
+ * Return: 0, -EINVAL for a private mapping or one outside the region, or
+ * -ENOMEM if the first mapping finds no memory for the mapping space.
  */
 int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 		    u64 off, bool window)
 {
 	u64 len = vma->vm_end - vma->vm_start;
+	struct file *map_file;
 
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
 	if (off >= vram->size || len > vram->size - off)
 		return -EINVAL;
+	map_file = mdgpu_vram_map_file(vram);
+	if (IS_ERR(map_file))
+		return PTR_ERR(map_file);
 
 	vma->vm_private_data = get_file(vma->vm_file);
 	vma->vm_pgoff = (off >> PAGE_SHIFT) + (window ? vram->nr_pages : 0);
-	vma_set_file(vma, vram->map_file);
+	vma_set_file(vma, map_file);
 	vma->vm_ops = &mdgpu_vram_vm_ops;
 	mdgpu_compat_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND |
 				  VM_DONTDUMP);

@@ -786,6 +786,36 @@ TEST_F(display, guest_edid_changes_only_at_link_up)
 		TH_LOG("the guest's EDID after link up");
 }
 
+TEST_F(display, reset_after_an_edid_update_restores_the_generated_edid)
+{
+	uint8_t before[EDID_BLOCK], e[EDID_BLOCK], guest[EDID_BLOCK];
+	uint8_t blob[EDID_BLOCK];
+	struct vfio_region_gfx_edid ctl;
+	struct mdgpu_region r;
+
+	open_with(_metadata, self, NULL);
+	guest_edid(_metadata, &self->v, before, sizeof(before));
+	make_edid(_metadata, &self->v, e, 800, 600);
+	ASSERT_EQ(0, mdgpu_edid_set(&self->v, e, sizeof(e))) TH_LOG("%s", mdgpu_last_error());
+	guest_edid(_metadata, &self->v, guest, sizeof(guest));
+	ASSERT_EQ(0, memcmp(e, guest, sizeof(guest))) TH_LOG("the update did not land");
+
+	ASSERT_EQ(0, mdgpu_vfio_reset(&self->v)) TH_LOG("%s", mdgpu_last_error());
+	guest_edid(_metadata, &self->v, guest, sizeof(guest));
+	EXPECT_EQ(0, memcmp(before, guest, sizeof(guest)))
+		TH_LOG("the guest's EDID after reset is not the generated one");
+	ASSERT_EQ(0, mdgpu_edid_region(&self->v, &r)) TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ((ssize_t)sizeof(blob),
+		  mdgpu_vfio_region_read(&self->v, r.index, EDID_BLOB_OFF, blob,
+					 sizeof(blob)))
+		TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(0, memcmp(before, blob, sizeof(blob)))
+		TH_LOG("the region's blob after reset is not the generated EDID");
+	read_ctl(_metadata, &self->v, &ctl);
+	EXPECT_EQ((uint32_t)EDID_BLOCK, ctl.edid_size) TH_LOG("edid_size after reset");
+	EXPECT_EQ((uint32_t)LINK_UP, ctl.link_state) TH_LOG("link_state after reset");
+}
+
 TEST_F(display, edid_read_only_fields_refuse_writes_with_eperm)
 {
 	static const struct { unsigned int field; uint32_t val; const char *name; } ro[] = {
