@@ -99,6 +99,48 @@ static void set_policy(struct __test_metadata *_metadata,
 	ASSERT_STREQ(policy, got) TH_LOG("sched_policy reads back");
 }
 
+/* Engine time of vGPUs [0, n) from measure_begin() to measure_end(). */
+struct window {
+	uint64_t t0;
+	uint64_t b0[MAX_VGPUS];
+};
+
+static void measure_begin(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(sched) *self, struct window *w)
+{
+	struct mdgpu_vgpu_stats st;
+	unsigned int i;
+
+	w->t0 = eng_now_ns();
+	for (i = 0; i < self->n; i++) {
+		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
+		w->b0[i] = st.busy_ns;
+	}
+}
+
+/* Each vGPU's engine time as a fraction of the window, in share[]; the sum. */
+static double measure_end(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(sched) *self, const struct window *w,
+			  double share[MAX_VGPUS])
+{
+	struct mdgpu_vgpu_stats st;
+	double sum = 0;
+	unsigned int i;
+	uint64_t t1;
+
+	for (i = 0; i < self->n; i++) {
+		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
+		share[i] = (double)(st.busy_ns - w->b0[i]);
+	}
+	t1 = eng_now_ns();
+	/* Both reads took time: the window is what lies between them. */
+	for (i = 0; i < self->n; i++) {
+		share[i] /= (double)(t1 - w->t0);
+		sum += share[i];
+	}
+	return sum;
+}
+
 /*
  * Engine time of vGPUs [0, n) over about @ms of wall-clock time, as a
  * fraction of that time, in share[]; returns the sum.
@@ -107,28 +149,11 @@ static double measure(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(sched) *self, unsigned int ms,
 		      double share[MAX_VGPUS])
 {
-	struct mdgpu_vgpu_stats st;
-	uint64_t b0[MAX_VGPUS], t0, t1;
-	double sum = 0;
-	unsigned int i;
+	struct window w;
 
-	t0 = eng_now_ns();
-	for (i = 0; i < self->n; i++) {
-		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
-		b0[i] = st.busy_ns;
-	}
+	measure_begin(_metadata, self, &w);
 	eng_sleep_ms(ms);
-	for (i = 0; i < self->n; i++) {
-		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
-		share[i] = (double)(st.busy_ns - b0[i]);
-	}
-	t1 = eng_now_ns();
-	/* Both reads took time: the window is what lies between them. */
-	for (i = 0; i < self->n; i++) {
-		share[i] /= (double)(t1 - t0);
-		sum += share[i];
-	}
-	return sum;
+	return measure_end(_metadata, self, &w, share);
 }
 
 static void log_shares(struct __test_metadata *_metadata, const char *what,
@@ -191,16 +216,24 @@ TEST_F(share, busy_vgpus_share_the_engine_equally)
 	FIXTURE_DATA(sched) *s = &self->s;
 	struct mdgpu_slice log[64];
 	double share[MAX_VGPUS], sum, jain;
+	struct window w;
 	unsigned int i, n = variant->n, wrong_target = 0;
 	int count;
 	char what[64];
 
 	add_vgpus(_metadata, s, "16m", n);
 	set_policy(_metadata, s, variant->policy);
+	/*
+	 * Measured from before the first kick: the policies equalise engine
+	 * time since the rings started, so a window that starts later sees
+	 * a vGPU still paying back a slice a host stall stretched (charged
+	 * as run, as it must be) as a short share.
+	 */
+	measure_begin(_metadata, s, &w);
 	for (i = 0; i < n; i++)
 		make_busy(_metadata, s, i);
-	eng_sleep_ms(200);		/* let every ring get going */
-	sum = measure(_metadata, s, WINDOW_MS, share);
+	eng_sleep_ms(WINDOW_MS + 200);
+	sum = measure_end(_metadata, s, &w, share);
 	jain = eng_jain(share, n);
 	snprintf(what, sizeof(what), "%s, %u busy vGPUs", variant->policy, n);
 	log_shares(_metadata, what, share, n);
@@ -229,6 +262,7 @@ TEST_F(sched, weights_give_proportional_shares)
 	static const unsigned int weight[] = { 1, 2, 4 };
 	double share[MAX_VGPUS], sum;
 	unsigned int i, got;
+	struct window w;
 
 	add_vgpus(_metadata, self, "16m", 3);
 	set_policy(_metadata, self, "weighted");
@@ -236,10 +270,13 @@ TEST_F(sched, weights_give_proportional_shares)
 		ASSERT_OK(mdgpu_vgpu_weight_set(self->g[i].uuid, weight[i]));
 		ASSERT_OK(mdgpu_vgpu_weight_get(self->g[i].uuid, &got));
 		ASSERT_EQ(weight[i], got) TH_LOG("sched_weight reads back");
-		make_busy(_metadata, self, i);
 	}
-	eng_sleep_ms(200);
-	sum = measure(_metadata, self, 1500, share);
+	/* From before the first kick, as in busy_vgpus_share_the_engine_equally. */
+	measure_begin(_metadata, self, &w);
+	for (i = 0; i < 3; i++)
+		make_busy(_metadata, self, i);
+	eng_sleep_ms(1700);
+	sum = measure_end(_metadata, self, &w, share);
 	log_shares(_metadata, "weights 1:2:4", share, 3);
 	for (i = 0; i < 3; i++) {
 		EXPECT_SHARE(sum * weight[i] / 7, share[i],
