@@ -12,29 +12,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mdgpu_py as m  # noqa: E402
+import tap  # noqa: E402
 
 P0, P1 = "6d67:00:00.0", "6d67:00:01.0"
 SYS = "/sys/bus/pci/devices/%s/mdgpu/%s"
-tests = []
-
-
-def test(fn):
-    tests.append(fn)
-    return fn
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def sysfs(path):
-    with open(path) as f:
-        return f.read().strip()
+suite = tap.Suite("netlink")
+test = suite.test
+check = tap.check
+sysfs = tap.sysfs
 
 
 @test
@@ -224,20 +209,7 @@ def every_event_kind_is_delivered():
 
 
 def main():
-    print("TAP version 13")
-    print("1..%d" % len(tests))
-    failed = 0
-    for n, fn in enumerate(tests, 1):
-        try:
-            fn()
-            print("ok %d netlink.%s" % (n, fn.__name__))
-        except Exception as e:              # noqa: BLE001 - report any
-            failed += 1
-            print("# %s: %s" % (fn.__name__, e))
-            print("not ok %d netlink.%s" % (n, fn.__name__))
-        sys.stdout.flush()
-    print("# Totals: pass:%d fail:%d" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return suite.run()
 
 
 if __name__ == "__main__":

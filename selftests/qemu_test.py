@@ -11,27 +11,16 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_vgpu as qv  # noqa: E402
+import tap  # noqa: E402
 
 PGPU = "6d67:00:00.0"
 TYPE = "mdgpu-16m"            # 1 head, 1024x768, 16 MiB VRAM
 MDGPU_REG_ID, MDGPU_ID_MAGIC = 0x1000, 0x5047444D
 MDGPU_REG_VRAM_SIZE_LO, MDGPU_REG_MAX_XRES = 0x1008, 0x1014
 
-tests = []
-
-
-def test(fn):
-    tests.append(fn)
-    return fn
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
+suite = tap.Suite("qemu")
+test = suite.test
+check = tap.check
 
 
 def with_qemu(fn):
@@ -215,20 +204,7 @@ def removal_of_a_displayed_vgpu_completes_when_qemu_exits(self=None):
 
 
 def main():
-    print("TAP version 13")
-    print("1..%d" % len(tests))
-    failed = 0
-    for n, fn in enumerate(tests, 1):
-        try:
-            fn()
-            print("ok %d qemu.%s" % (n, fn.__name__))
-        except Exception as e:              # noqa: BLE001 - report any
-            failed += 1
-            print("# %s: %s" % (fn.__name__, e))
-            print("not ok %d qemu.%s" % (n, fn.__name__))
-        sys.stdout.flush()
-    print("# Totals: pass:%d fail:%d" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return suite.run()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0
+"""TAP 13 for the Python selftests: register tests, run them, report.
+
+    suite = tap.Suite("netlink")
+
+    @suite.test
+    def something_works():
+        tap.check(cond, "what was wrong")
+
+    sys.exit(suite.run())
+
+Each test is a function without arguments; any exception fails it and
+its message becomes a diagnostic line. Exit status: 0 all passed, 1 not.
+"""
+import sys
+import time
+
+
+class Failure(Exception):
+    """A checked condition did not hold."""
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def sysfs(path):
+    """A sysfs file's contents without the trailing newline."""
+    with open(path) as f:
+        return f.read().strip()
+
+
+class Suite:
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.tests = []
+
+    def test(self, fn):
+        self.tests.append(fn)
+        return fn
+
+    def run(self, finally_=None):
+        """Run every test in order, then finally_() even if one raised."""
+        print("TAP version 13")
+        print("1..%d" % len(self.tests))
+        failed = 0
+        try:
+            for n, fn in enumerate(self.tests, 1):
+                t0 = time.monotonic()
+                name = "%s.%s" % (self.prefix, fn.__name__)
+                try:
+                    fn()
+                    print("ok %d %s" % (n, name))
+                except Exception as e:      # noqa: BLE001 - report any
+                    failed += 1
+                    print("# %s: %s: %s" % (fn.__name__, type(e).__name__, e))
+                    print("not ok %d %s" % (n, name))
+                print("# %s: %.1f s" % (fn.__name__, time.monotonic() - t0))
+                sys.stdout.flush()
+        finally:
+            if finally_:
+                finally_()
+        print("# Totals: pass:%d fail:%d" % (len(self.tests) - failed, failed))
+        return 1 if failed else 0
