@@ -28,7 +28,7 @@ import mdgpu_py as m  # noqa: E402
 MDEV_BUS = "/sys/class/mdev_bus"
 MDEVCTL_DIR = "/etc/mdevctl.d"
 URI = "qemu:///system"
-DAEMON_WAIT = 120          # seconds libvirtd may take to answer under TCG
+DAEMON_WAIT = 300          # seconds libvirtd may take to answer (TCG, busy host)
 UUID_A = "6d670000-ec05-4000-8000-00000000000a"
 UUID_B = "6d670000-ec05-4000-8000-00000000000b"
 UUID_C = "6d670000-ec05-4000-8000-00000000000c"
