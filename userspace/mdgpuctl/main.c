@@ -30,6 +30,7 @@ static const char main_help[] =
 "  vgpu list [--gpu GPU]\n"
 "  vgpu show UUID [--libvirt-xml]\n"
 "  vgpu set UUID [--weight W] [--cap PCT]\n"
+"  vgpu inspect FILE                        mdevctl definitions read back\n"
 "  sched show [--gpu GPU]\n"
 "  sched set --gpu GPU [--policy POLICY] [--timeslice MS]\n"
 "  sched log --gpu GPU                      the most recent time slices\n"

@@ -15,6 +15,7 @@
  *   top.c        live engine utilization
  *   monitor.c    the events multicast group
  *   inventory.c  OpenStack Placement resource providers and traits
+ *   mdevctl.c    vgpu inspect: mdevctl device definitions read back
  */
 #ifndef MDGPUCTL_H
 #define MDGPUCTL_H
@@ -239,6 +240,10 @@ int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE]);
 int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE]);
 /* Full type name ("mdgpu-1g") for "1g" or "mdgpu-1g"; false if malformed. */
 bool type_canon(const char *arg, char name[TYPE_NAME_SIZE]);
+
+/* mdevctl.c: "vgpu inspect FILE"; @help is the vgpu object's help. */
+#define MDEVCTL_CONF_DIR	"/etc/mdevctl.d"
+int vgpu_inspect(int argc, char **argv, const char *help);
 
 /* Subcommands; each parses its own arguments (argv[0] is the verb). */
 int cmd_gpu(int argc, char **argv);

@@ -19,6 +19,7 @@ static const char vgpu_help[] =
 "       mdgpuctl vgpu list [--gpu GPU]\n"
 "       mdgpuctl vgpu show UUID [--libvirt-xml]\n"
 "       mdgpuctl vgpu set UUID [--weight W] [--cap PCT]\n"
+"       mdgpuctl vgpu inspect FILE\n"
 "\n"
 "  create    create a vGPU of TYPE (mdgpu-1g or 1g) on GPU (PCI address or\n"
 "            index) and print its UUID; a random UUID unless --uuid\n"
@@ -29,6 +30,12 @@ static const char vgpu_help[] =
 "  set       scheduling settings (needs CAP_NET_ADMIN): --weight 1-100\n"
 "            (weighted policy share), --cap 0-100 percent of each period\n"
 "            (0 or 'none': no cap)\n"
+"  inspect   read mdevctl device definitions back: FILE is a definition\n"
+"            (" MDEVCTL_CONF_DIR "/PARENT/UUID) or the output of 'mdevctl list\n"
+"            [--defined] --dumpjson' (- reads stdin); shows each device's\n"
+"            UUID, parent, type and start policy, whether it is active, whether\n"
+"            the parent is an mdgpu GPU offering the type, and the instances\n"
+"            still available. Exit status 1 if a parent or type is missing\n"
 "\n"
 "Options: -j/--json, -p/--pretty, -h/--help.\n";
 
@@ -328,6 +335,11 @@ static int vgpu_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int vgpu_inspect_verb(int argc, char **argv)
+{
+	return vgpu_inspect(argc, argv, vgpu_help);
+}
+
 static int vgpu_set(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -398,6 +410,7 @@ int cmd_vgpu(int argc, char **argv)
 		{ "list", vgpu_list },
 		{ "show", vgpu_show },
 		{ "set", vgpu_set },
+		{ "inspect", vgpu_inspect_verb },
 		{ NULL, NULL }
 	};
 
