@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mdgpu_py as m  # noqa: E402
+import tap  # noqa: E402
 
 MDEV_BUS = "/sys/class/mdev_bus"
 MDEVCTL_DIR = "/etc/mdevctl.d"
@@ -34,27 +35,12 @@ UUID_B = "6d670000-ec05-4000-8000-00000000000b"
 UUID_C = "6d670000-ec05-4000-8000-00000000000c"
 UUID_D = "6d670000-ec05-4000-8000-00000000000d"
 
-tests = []
 state = {"daemons": []}
-
-
-def test(fn):
-    tests.append(fn)
-    return fn
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
-
-
-def sysfs(path):
-    with open(path) as f:
-        return f.read().strip()
+suite = tap.Suite("ecosystem")
+test = suite.test
+check = tap.check
+sysfs = tap.sysfs
+Failure = tap.Failure
 
 
 def run(*argv, ok=True, stdin=None):
@@ -570,29 +556,15 @@ def cleanup():
     check(not defs, "definitions left: %s" % defs)
 
 
+def final_cleanup():
+    stop_daemons()
+    for u in (UUID_A, UUID_B, UUID_C, UUID_D):
+        m.remove_vgpu(u)
+        run("mdevctl", "undefine", "-u", u, ok=False)
+
+
 def main():
-    print("TAP version 13")
-    print("1..%d" % len(tests))
-    failed = 0
-    try:
-        for n, fn in enumerate(tests, 1):
-            t0 = time.monotonic()
-            try:
-                fn()
-                print("ok %d ecosystem.%s" % (n, fn.__name__))
-            except Exception as e:          # noqa: BLE001 - report any
-                failed += 1
-                print("# %s: %s: %s" % (fn.__name__, type(e).__name__, e))
-                print("not ok %d ecosystem.%s" % (n, fn.__name__))
-            print("# %s: %.1f s" % (fn.__name__, time.monotonic() - t0))
-            sys.stdout.flush()
-    finally:
-        stop_daemons()
-        for u in (UUID_A, UUID_B, UUID_C, UUID_D):
-            m.remove_vgpu(u)
-            run("mdevctl", "undefine", "-u", u, ok=False)
-    print("# Totals: pass:%d fail:%d" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return suite.run(finally_=final_cleanup)
 
 
 if __name__ == "__main__":
