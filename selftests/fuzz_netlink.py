@@ -145,8 +145,8 @@ class Fuzzer:
 def main():
     seed, count = 0x6d677075, 20000
     args = sys.argv[1:]
-    seed = int(os.environ.get("MDGPU_CAMPAIGN_SEED", seed), 0)
-    count = int(os.environ.get("MDGPU_CAMPAIGN_OPS", count), 0)
+    seed = int(os.environ.get("MDGPU_CAMPAIGN_SEED", str(seed)), 0)
+    count = int(os.environ.get("MDGPU_CAMPAIGN_OPS", str(count)), 0)
     while args:
         if args[0] == "-s":
             seed = int(args[1], 0)

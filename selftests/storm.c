@@ -9,6 +9,12 @@
  *   - PCI hot-remove and rescan of a pGPU,
  *   - module unload (refused while a vGPU is open) and reload.
  *
+ * PCI hot-remove and module unload take turns (a lock between those two
+ * workers only): a write to a pGPU's PCI "remove" racing the removal of
+ * the whole root bus by rmmod is a use-after-free in the PCI core
+ * (remove_store() keeps using the pci_dev after device_remove_file_self()
+ * without holding a reference), not something a driver can prevent.
+ *
  *   storm [-s SEED] [-t SECONDS]        (default: 60 s)
  *
  * Every worker must finish within a bound after the time is up (nothing
@@ -23,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -225,6 +232,23 @@ static void sysfs_worker(void)
 	}
 }
 
+/* The turn of PCI hot-remove or of module unload (see the top). */
+static int turn_fd = -1;
+
+static void turn_take(void)
+{
+	/* An open file of its own: flock() excludes other open files only. */
+	if (turn_fd < 0)
+		turn_fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	while (flock(turn_fd, LOCK_EX) && errno == EINTR)
+		;
+}
+
+static void turn_give(void)
+{
+	flock(turn_fd, LOCK_UN);
+}
+
 static void pci_worker(void)
 {
 	char pgpu[MDGPU_PCI_NAME_SIZE], path[128];
@@ -235,11 +259,13 @@ static void pci_worker(void)
 		camp_pgpu(pgpu, 1);
 		snprintf(path, sizeof(path), "%s/%s/remove",
 			 MDGPU_SYSFS_PCI_DEVICES, pgpu);
+		turn_take();
 		ret = mdgpu_sysfs_write(path, "1");
 		count(OP_PCI_REMOVE, ret);
 		camp_sleep_ms(camp_below(300));
 		ret = mdgpu_test_pci_rescan();
 		count(OP_RESCAN, ret);
+		turn_give();
 	}
 }
 
@@ -249,14 +275,16 @@ static void module_worker(void)
 
 	while (!sh->stop) {
 		camp_sleep_ms(1000 + camp_below(2000));
+		turn_take();
 		ret = syscall(SYS_delete_module, MDGPU_DRIVER_NAME, O_NONBLOCK) ?
 		      -errno : 0;
 		count(OP_UNLOAD, ret);
-		if (ret)
-			continue;
-		camp_sleep_ms(camp_below(200));
-		ret = mdgpu_test_module_load("");
-		count(OP_LOAD, ret);
+		if (!ret) {
+			camp_sleep_ms(camp_below(200));
+			ret = mdgpu_test_module_load("");
+			count(OP_LOAD, ret);
+		}
+		turn_give();
 	}
 }
 
