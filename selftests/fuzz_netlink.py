@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """fuzz_netlink: random messages to the "mdgpu" generic netlink family.
 
-    fuzz_netlink.py [-s SEED] [-n MESSAGES]     (default: 20000)
+    fuzz_netlink.py [-s SEED] [-n MESSAGES]     (default: 5000)
 
 Every command number (valid and not), do and dump requests, random
 attribute types with random and edge-value payloads (short, long,
@@ -143,7 +143,7 @@ class Fuzzer:
 
 
 def main():
-    seed, count = 0x6d677075, 20000
+    seed, count = 0x6d677075, 5000
     args = sys.argv[1:]
     seed = int(os.environ.get("MDGPU_CAMPAIGN_SEED", str(seed)), 0)
     count = int(os.environ.get("MDGPU_CAMPAIGN_OPS", str(count)), 0)
