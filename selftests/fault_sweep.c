@@ -99,12 +99,16 @@ struct state {
 static struct state st;
 static char msg[MDGPU_TEST_MSG_SIZE];
 
+/* A fresh UUID: before the fault is armed, so that it is always valid. */
+static int new_uuid(void)
+{
+	return mdgpu_uuid_generate(st.uuid);
+}
+
 static int create(void)
 {
-	int ret = mdgpu_uuid_generate(st.uuid);
+	int ret = mdgpu_vgpu_create(st.pgpu, TYPE, st.uuid);
 
-	if (!ret)
-		ret = mdgpu_vgpu_create(st.pgpu, TYPE, st.uuid);
 	st.exists = !ret;
 	return ret;
 }
@@ -170,12 +174,12 @@ struct op {
 
 static int pre_created(void)
 {
-	return create();
+	return new_uuid() ?: create();
 }
 
 static int pre_open(void)
 {
-	int ret = create();
+	int ret = pre_created();
 
 	return ret ?: mdgpu_vfio_open(&st.v, st.uuid);
 }
@@ -306,7 +310,7 @@ static int post_remove(int ret)
 }
 
 static const struct op ops[] = {
-	{ "create", NULL, run_create, post_create },
+	{ "create", new_uuid, run_create, post_create },
 	{ "open", pre_created, run_open, post_reopen },
 	{ "mmap", pre_open, run_mmap, post_reopen },
 	{ "SET_IRQS", pre_irq, run_set_irqs, post_reopen },
@@ -346,7 +350,7 @@ int main(int argc, char **argv)
 
 		start = camp_now_ns();
 		for (n = 1; injected && n <= o.ops; n++) {
-			ret = op->pre ? op->pre() : 0;
+			ret = op->pre();
 			if (ret) {
 				printf("# %s: setup failed without a fault: %s\n",
 				       op->name, mdgpu_last_error());
