@@ -243,6 +243,18 @@ bool camp_result(bool ok, const char *fmt, ...)
 	return ok;
 }
 
+void camp_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	camp_nr_results++;
+	printf("ok %u ", camp_nr_results);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
 int camp_exit(void)
 {
 	printf("# %u passed, %u failed\n", camp_nr_results - camp_nr_failed,

@@ -73,6 +73,8 @@ int camp_touch(volatile uint8_t *addr, bool write);
 /* One TAP result, numbered in order; returns @ok. */
 bool camp_result(bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A skipped result ("ok N ... # SKIP ..."): @fmt includes the "# SKIP". */
+void camp_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exit with 0 if every result was ok, 1 otherwise (after the plan). */
 int camp_exit(void);
 

@@ -352,6 +352,13 @@ int main(int argc, char **argv)
 		struct camp_errs errs = { 0 };
 		uint64_t absorbed = 0, bad = 0;
 		bool injected = true;
+		const char *skip = getenv("MDGPU_FAULT_SKIP");
+
+		/* MDGPU_FAULT_SKIP="create,...": operations not to sweep */
+		if (skip && strstr(skip, op->name)) {
+			camp_skip("%s # SKIP in MDGPU_FAULT_SKIP", op->name);
+			continue;
+		}
 
 		start = camp_now_ns();
 		for (n = 1; injected && n <= o.ops; n++) {
