@@ -9,6 +9,8 @@
 #   make build KERNEL=6.12          build module + selftests for one line
 #   make shell KERNEL=6.12          interactive test VM with mdgpu loaded
 #   make bench                      mdgpu vs the sample mdev drivers, both lines
+#   make check-debug                the debug-kernel lane (KASAN, lockdep, kmemleak,
+#                                   UBSAN, fault injection): selftests + campaigns
 #
 # Everything installs what it needs with apt-get (see scripts/deps and
 # scripts/kernel-fetch). Build products go to build/ and the kernel cache to
@@ -29,6 +31,9 @@ build:
 check:
 	scripts/check $(KERNELS)
 
+check-debug:
+	scripts/check 6.12-debug
+
 run:
 	scripts/demo --kernel $(KERNEL)
 
@@ -42,4 +47,4 @@ clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all module build check run shell bench clean
+.PHONY: all module build check check-debug run shell bench clean
