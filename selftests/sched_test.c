@@ -363,7 +363,9 @@ TEST_F(sched, fixed_share_keeps_an_idle_vgpus_share_unused)
  */
 TEST_F(sched, fixed_share_of_a_small_type_is_its_fraction)
 {
-	double share[MAX_VGPUS];
+	struct mdgpu_slice log[64];
+	double share[MAX_VGPUS], overrun = 0;
+	int i, count;
 
 	add_vgpus(_metadata, self, "16m", 1);
 	set_policy(_metadata, self, "fixed_share");
@@ -372,7 +374,24 @@ TEST_F(sched, fixed_share_of_a_small_type_is_its_fraction)
 	measure(_metadata, self, 3000, share);
 	TH_LOG("fixed_share, one busy 16m: %.3f%% of the engine (1/256 = %.3f%%)",
 	       100 * share[0], 100.0 / 256);
-	EXPECT_SHARE(1.0 / 256, share[0], "one busy 16m vGPU");
+	/*
+	 * A slice that overran its budget (a late wake-up of the host) is
+	 * charged and paid back over the next periods; one that overran near
+	 * the end of the window is not paid back yet. The promise is the
+	 * quota plus the last overrun, never a whole slice per period.
+	 */
+	count = mdgpu_slice_log_read(self->pgpu, log, 64, NULL);
+	ASSERT_LE(0, count) TH_LOG("%s", mdgpu_last_error());
+	for (i = 0; i < count; i++) {
+		double over = (double)log[i].actual_ns - (double)log[i].target_ns;
+
+		if (over > overrun)
+			overrun = over;
+	}
+	overrun /= 3000.0 * ENG_MS;
+	EXPECT_LE(1.0 / 256 * (1 - TOL), share[0]) TH_LOG("below its quota");
+	EXPECT_GE(1.0 / 256 * (1 + TOL) + overrun, share[0])
+		TH_LOG("above its quota plus the largest overrun (%.3f%%)", 100 * overrun);
 }
 
 /* A new weight counts from the next window on. */
