@@ -15,7 +15,8 @@
  *               even if the engine would otherwise idle
  *
  * Actual runtime is charged, so a slice that overruns is repaid from the
- * vGPU's next slices and budgets. Policy, slice, weights and caps change at
+ * vGPU's next slices and budgets, up to one quota: a stall of the host
+ * longer than that must not starve a small vGPU for seconds. Policy, slice, weights and caps change at
  * run time; the next scheduling decision uses them.
  */
 #include <linux/kthread.h>
@@ -127,9 +128,12 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start)
 		u64 quota = mdgpu_sched_quota(s, container_of(e, struct mdgpu_vgpu,
 							      engine));
 
-		/* Overrun debt carries over, but at most one period's worth. */
-		e->budget = quota ? clamp_t(s64, e->budget + quota,
-					    -(s64)MDGPU_PERIOD_NS, quota) : 0;
+		/*
+		 * Overrun debt carries over, but at most one quota of it: a
+		 * 16m vGPU (390 us a period) that a host stall kept on the
+		 * engine for 80 ms would otherwise sit out 200 periods.
+		 */
+		e->budget = quota ? clamp_t(s64, e->budget + quota, 0, quota) : 0;
 	}
 }
 

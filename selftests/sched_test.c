@@ -376,22 +376,20 @@ TEST_F(sched, fixed_share_of_a_small_type_is_its_fraction)
 	       100 * share[0], 100.0 / 256);
 	/*
 	 * A slice that overran its budget (a late wake-up of the host) is
-	 * charged and paid back over the next periods; one that overran near
-	 * the end of the window is not paid back yet. The promise is the
-	 * quota plus the last overrun, never a whole slice per period.
+	 * charged; up to one quota of it is paid back in the next period, the
+	 * rest is forgiven so that a host stall cannot starve the vGPU. So
+	 * the share never falls below the quota, and exceeds it by at most
+	 * the overruns (all ~35 slices of the window are in the log).
 	 */
 	count = mdgpu_slice_log_read(self->pgpu, log, 64, NULL);
 	ASSERT_LE(0, count) TH_LOG("%s", mdgpu_last_error());
-	for (i = 0; i < count; i++) {
-		double over = (double)log[i].actual_ns - (double)log[i].target_ns;
-
-		if (over > overrun)
-			overrun = over;
-	}
+	for (i = 0; i < count; i++)
+		if (log[i].actual_ns > log[i].target_ns)
+			overrun += (double)(log[i].actual_ns - log[i].target_ns);
 	overrun /= 3000.0 * ENG_MS;
 	EXPECT_LE(1.0 / 256 * (1 - TOL), share[0]) TH_LOG("below its quota");
 	EXPECT_GE(1.0 / 256 * (1 + TOL) + overrun, share[0])
-		TH_LOG("above its quota plus the largest overrun (%.3f%%)", 100 * overrun);
+		TH_LOG("above its quota plus the overruns (%.3f%%)", 100 * overrun);
 }
 
 /* A new weight counts from the next window on. */
