@@ -16,8 +16,9 @@
  *
  * Actual runtime is charged, so a slice that overruns is repaid from the
  * vGPU's next slices and budgets, up to one quota: a stall of the host
- * longer than that must not starve a small vGPU for seconds. Policy, slice, weights and caps change at
- * run time; the next scheduling decision uses them.
+ * longer than that must not starve a small vGPU for seconds. Policy, slice,
+ * weights and caps change at run time; the next scheduling decision uses
+ * them.
  */
 #include <linux/kthread.h>
 #include <linux/ktime.h>
