@@ -147,6 +147,59 @@ bool type_canon(const char *arg, char name[TYPE_NAME_SIZE])
 	return true;
 }
 
+int parse_gpu_only(int argc, char **argv, const char *cmd, const char *help,
+		   const char **gpu)
+{
+	static const struct option lo[] = {
+		{ "gpu", required_argument, NULL, 'g' },
+		COMMON_LONG
+	};
+	int c;
+
+	*gpu = NULL;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "g:" COMMON_SHORT, lo, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			*gpu = optarg;
+			break;
+		COMMON_CASES(cmd, help);
+		}
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument \"%s\"",
+				   argv[optind]);
+	return GO_ON;
+}
+
+int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
+	     char pgpu[PCI_NAME_SIZE], json_object **gpus_out)
+{
+	json_object *gpus;
+	int ret;
+
+	if (mdnl_open(ctx))
+		return EXIT_FAIL;
+	if (!gpu && !gpus_out)
+		return 0;
+	ret = model_gpus(ctx, &gpus);
+	if (ret) {
+		ret = mdnl_fail(ctx, ret, cmd, NULL);
+		mdnl_close(ctx);
+		return ret;
+	}
+	if (gpu && gpu_resolve(gpus, gpu, pgpu)) {
+		json_object_put(gpus);
+		mdnl_close(ctx);
+		return EXIT_FAIL;
+	}
+	if (gpus_out)
+		*gpus_out = gpus;
+	else
+		json_object_put(gpus);
+	return 0;
+}
+
 static int gpu_list(int argc, char **argv)
 {
 	static const struct option lo[] = { COMMON_LONG };

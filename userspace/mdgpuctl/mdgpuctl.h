@@ -238,6 +238,21 @@ int model_slice_log(struct mdnl *ctx, const char *pgpu, json_object **arr);
 int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE]);
 /* The same from sysfs, for create (which does not use netlink). */
 int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE]);
+/*
+ * Parse the options of a command that takes "[--gpu G]", the common options
+ * and no argument: GO_ON with *@gpu set (NULL without --gpu), or the exit
+ * code (help printed, usage error).
+ */
+#define GO_ON	(-1)
+int parse_gpu_only(int argc, char **argv, const char *cmd, const char *help,
+		   const char **gpu);
+/*
+ * Open netlink for @cmd and resolve @gpu (if not NULL) into @pgpu; the pGPU
+ * list goes to *@gpus_out if that is not NULL. 0, or the exit code with the
+ * error printed and nothing left open.
+ */
+int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
+	     char pgpu[PCI_NAME_SIZE], json_object **gpus_out);
 /* Full type name ("mdgpu-1g") for "1g" or "mdgpu-1g"; false if malformed. */
 bool type_canon(const char *arg, char name[TYPE_NAME_SIZE]);
 

@@ -51,57 +51,18 @@ static const struct col slice_cols[] = {
 };
 
 /* Parse the common --gpu option set and open netlink; resolve the GPU. */
-static int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
-		    char pgpu[PCI_NAME_SIZE], json_object **gpus_out)
-{
-	json_object *gpus;
-	int ret;
-
-	if (mdnl_open(ctx))
-		return EXIT_FAIL;
-	ret = model_gpus(ctx, &gpus);
-	if (ret) {
-		ret = mdnl_fail(ctx, ret, cmd, NULL);
-		mdnl_close(ctx);
-		return ret;
-	}
-	if (gpu && gpu_resolve(gpus, gpu, pgpu)) {
-		json_object_put(gpus);
-		mdnl_close(ctx);
-		return EXIT_FAIL;
-	}
-	if (gpus_out)
-		*gpus_out = gpus;
-	else
-		json_object_put(gpus);
-	return 0;
-}
-
 static int sched_show(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "gpu", required_argument, NULL, 'g' },
-		COMMON_LONG
-	};
 	json_object *gpus, *vgpus, *out;
 	char pgpu[PCI_NAME_SIZE];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	size_t i, j;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:" COMMON_SHORT, lo, NULL)) != -1) {
-		switch (c) {
-		case 'g':
-			gpu = optarg;
-			break;
-		COMMON_CASES("sched show", sched_help);
-		}
-	}
-	if (optind < argc)
-		return usage_error("sched show", "unexpected argument \"%s\"",
-				   argv[optind]);
+	ret = parse_gpu_only(argc, argv, "sched show", sched_help, &gpu);
+	if (ret != GO_ON)
+		return ret;
 	ret = open_gpu(&ctx, "sched show", gpu, pgpu, &gpus);
 	if (ret)
 		return ret;
@@ -243,28 +204,15 @@ static int sched_set(int argc, char **argv)
 
 static int sched_log(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "gpu", required_argument, NULL, 'g' },
-		COMMON_LONG
-	};
 	char pgpu[PCI_NAME_SIZE], what[64];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	json_object *log;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:" COMMON_SHORT, lo, NULL)) != -1) {
-		switch (c) {
-		case 'g':
-			gpu = optarg;
-			break;
-		COMMON_CASES("sched log", sched_help);
-		}
-	}
-	if (optind < argc)
-		return usage_error("sched log", "unexpected argument \"%s\"",
-				   argv[optind]);
+	ret = parse_gpu_only(argc, argv, "sched log", sched_help, &gpu);
+	if (ret != GO_ON)
+		return ret;
 	if (!gpu)
 		return usage_error("sched log", "--gpu is required");
 	ret = open_gpu(&ctx, "sched log", gpu, pgpu, NULL);

@@ -2,7 +2,6 @@
 /*
  * mdgpuctl: the type object (the vGPU type catalogue of each pGPU).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,41 +32,18 @@ static const struct col type_cols[] = {
 
 static int type_list(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "gpu", required_argument, NULL, 'g' },
-		COMMON_LONG
-	};
 	char pgpu[PCI_NAME_SIZE];
 	const char *gpu = NULL;
-	json_object *gpus, *types;
+	json_object *types;
 	struct mdnl ctx;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:" COMMON_SHORT, lo, NULL)) != -1) {
-		switch (c) {
-		case 'g':
-			gpu = optarg;
-			break;
-		COMMON_CASES("type list", type_help);
-		}
-	}
-	if (optind < argc)
-		return usage_error("type list", "unexpected argument \"%s\"",
-				   argv[optind]);
-	if (mdnl_open(&ctx))
-		return EXIT_FAIL;
-	if (gpu) {
-		ret = model_gpus(&ctx, &gpus);
-		if (ret)
-			goto nlerr;
-		ret = gpu_resolve(gpus, gpu, pgpu);
-		json_object_put(gpus);
-		if (ret) {
-			mdnl_close(&ctx);
-			return EXIT_FAIL;
-		}
-	}
+	ret = parse_gpu_only(argc, argv, "type list", type_help, &gpu);
+	if (ret != GO_ON)
+		return ret;
+	ret = open_gpu(&ctx, "type list", gpu, pgpu, NULL);
+	if (ret)
+		return ret;
 	ret = model_types(&ctx, gpu ? pgpu : NULL, &types);
 	if (ret)
 		goto nlerr;

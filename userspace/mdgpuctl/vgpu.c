@@ -236,41 +236,18 @@ static int vgpu_destroy(int argc, char **argv)
 
 static int vgpu_list(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "gpu", required_argument, NULL, 'g' },
-		COMMON_LONG
-	};
-	json_object *gpus, *vgpus;
+	json_object *vgpus;
 	char pgpu[PCI_NAME_SIZE];
 	const char *gpu = NULL;
 	struct mdnl ctx;
-	int c, ret;
+	int ret;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "g:" COMMON_SHORT, lo, NULL)) != -1) {
-		switch (c) {
-		case 'g':
-			gpu = optarg;
-			break;
-		COMMON_CASES("vgpu list", vgpu_help);
-		}
-	}
-	if (optind < argc)
-		return usage_error("vgpu list", "unexpected argument \"%s\"",
-				   argv[optind]);
-	if (mdnl_open(&ctx))
-		return EXIT_FAIL;
-	if (gpu) {
-		ret = model_gpus(&ctx, &gpus);
-		if (ret)
-			goto nlerr;
-		ret = gpu_resolve(gpus, gpu, pgpu);
-		json_object_put(gpus);
-		if (ret) {
-			mdnl_close(&ctx);
-			return EXIT_FAIL;
-		}
-	}
+	ret = parse_gpu_only(argc, argv, "vgpu list", vgpu_help, &gpu);
+	if (ret != GO_ON)
+		return ret;
+	ret = open_gpu(&ctx, "vgpu list", gpu, pgpu, NULL);
+	if (ret)
+		return ret;
 	ret = model_vgpus(&ctx, gpu ? pgpu : NULL, &vgpus);
 	if (ret)
 		goto nlerr;
