@@ -323,9 +323,10 @@ static const struct op ops[] = {
 	{ "close", pre_ring_irq, run_close, post_reopen },
 	{ "remove", pre_created, run_remove, post_remove },
 	/*
-	 * Last: on 6.12 a failed allocation in vfio_create_group() (VFIO core)
-	 * trips WARN_ON(group->iommu_group) in vfio_group_release(), which
-	 * panic_on_warn turns into the end of the run.
+	 * Last: on a 6.12 kernel without our VFIO fix (debug-kernel-patches/
+	 * 0001) a failed allocation in vfio_create_group() trips
+	 * WARN_ON(group->iommu_group), which panic_on_warn turns into the end
+	 * of the run; everything else has been swept by then.
 	 */
 	{ "create", new_uuid, run_create, post_create },
 };
