@@ -499,6 +499,7 @@ void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
+u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu);
 const char *mdgpu_sched_policy_name(unsigned int policy);
 void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
 unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);

@@ -173,9 +173,11 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 	struct mdgpu_engine_stats st;
 	char name[32], comm[TASK_COMM_LEN];
 	u32 weight, cap, pid;
+	u64 debt;
 
 	mutex_lock(&s->lock);
 	st = vgpu->engine.stats;
+	debt = mdgpu_sched_debt(vgpu);
 	weight = vgpu->engine.weight;
 	cap = vgpu->engine.cap;
 	mutex_unlock(&s->lock);
@@ -210,7 +212,8 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			      st.fences ? div64_u64(st.fence_lat_sum, st.fences) : 0,
 			      MDGPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_FENCE_LAT_MAX, st.fence_lat_max,
-			      MDGPU_A_PAD))
+			      MDGPU_A_PAD) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_SCHED_DEBT, debt, MDGPU_A_PAD))
 		return -EMSGSIZE;
 	if (admin && pid &&
 	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, pid) ||

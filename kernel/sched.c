@@ -15,10 +15,9 @@
  *               even if the engine would otherwise idle
  *
  * Actual runtime is charged, so a slice that overruns is repaid from the
- * vGPU's next slices and budgets, up to one quota: a stall of the host
- * longer than that must not starve a small vGPU for seconds. Policy, slice,
- * weights and caps change at run time; the next scheduling decision uses
- * them.
+ * vGPU's next slices and budgets (up to one period of debt, which the
+ * vGPU's stats show as sched_debt_ns). Policy, slice, weights and caps
+ * change at run time; the next scheduling decision uses them.
  */
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -32,7 +31,8 @@
 #define MDGPU_WEIGHT_SCALE	1024
 #define MDGPU_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
 
-static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start);
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start,
+				   u64 periods);
 static u64 mdgpu_sched_slice(struct mdgpu_sched *s);
 
 static const char * const mdgpu_policy_names[] = {
@@ -74,7 +74,7 @@ void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy)
 	mutex_lock(&s->lock);
 	s->policy = policy;
 	/* Start a fresh period so budgets match the new policy. */
-	mdgpu_sched_new_period(s, ktime_get_ns());
+	mdgpu_sched_new_period(s, ktime_get_ns(), 1);
 	mutex_unlock(&s->lock);
 	WRITE_ONCE(s->kicked, true);
 	wake_up(&s->wq);
@@ -118,8 +118,12 @@ static u64 mdgpu_sched_quota(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu)
 	return 0;
 }
 
-/* New period from @start: refill budgets, keeping debt from overruns. */
-static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start)
+/*
+ * A new period began at @start, @periods after the last one: refill
+ * budgets once for each period, keeping debt from overruns.
+ */
+static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start,
+				   u64 periods)
 {
 	struct mdgpu_engine_state *e;
 
@@ -129,12 +133,22 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start)
 		u64 quota = mdgpu_sched_quota(s, container_of(e, struct mdgpu_vgpu,
 							      engine));
 
+		u64 refill;
+
+		if (!quota) {
+			e->budget = 0;
+			continue;
+		}
+		/* More periods than repay the largest debt change nothing. */
+		refill = quota * min_t(u64, periods,
+				       div64_u64(MDGPU_PERIOD_NS, quota) + 1);
 		/*
-		 * Overrun debt carries over, but at most one quota of it: a
-		 * 16m vGPU (390 us a period) that a host stall kept on the
-		 * engine for 80 ms would otherwise sit out 200 periods.
+		 * Overrun debt carries over, at most one period's worth: a
+		 * quota is kept over time even when every slice overruns (as
+		 * under emulation, where timers fire late).
 		 */
-		e->budget = quota ? clamp_t(s64, e->budget + quota, 0, quota) : 0;
+		e->budget = clamp_t(s64, e->budget + (s64)refill,
+				    -(s64)MDGPU_PERIOD_NS, quota);
 	}
 }
 
@@ -234,14 +248,17 @@ static int mdgpu_sched_thread(void *data)
 
 		mutex_lock(&s->lock);
 		/*
-		 * Periods keep their cadence when the thread wakes late, so a
-		 * late wake-up does not stretch them and shrink every quota.
+		 * Periods keep their cadence when the thread wakes late, and
+		 * every period that began meanwhile refills (repays debt), so
+		 * a late wake-up neither stretches a period nor costs a quota.
 		 */
-		if (now - s->period_start >= 2 * MDGPU_PERIOD_NS)
-			mdgpu_sched_new_period(s, now);
-		else if (now - s->period_start >= MDGPU_PERIOD_NS)
+		if (now - s->period_start >= MDGPU_PERIOD_NS) {
+			u64 n = div64_u64(now - s->period_start,
+					  MDGPU_PERIOD_NS);
+
 			mdgpu_sched_new_period(s, s->period_start +
-					       MDGPU_PERIOD_NS);
+					       n * MDGPU_PERIOD_NS, n);
+		}
 		vgpu = mdgpu_sched_pick(s);
 		if (!vgpu) {
 			long timeout = MAX_SCHEDULE_TIMEOUT;
@@ -289,6 +306,22 @@ void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu)
 	vgpu->engine.submit_ns = ktime_get_ns();
 	WRITE_ONCE(s->kicked, true);
 	wake_up(&s->wq);
+}
+
+/**
+ * mdgpu_sched_debt() - overrun a vGPU still has to repay under its quota
+ * @vgpu: the vGPU; its pGPU's sched->lock held
+ *
+ * Return: ns, 0 without a quota or without debt.
+ */
+u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	lockdep_assert_held(&s->lock);
+	if (!mdgpu_sched_quota(s, vgpu) || vgpu->engine.budget >= 0)
+		return 0;
+	return -vgpu->engine.budget;
 }
 
 /**

@@ -184,20 +184,22 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_stats st;
+	u64 debt;
 
 	mutex_lock(&s->lock);
 	st = vgpu->engine.stats;
+	debt = mdgpu_sched_debt(vgpu);
 	mutex_unlock(&s->lock);
 	return sysfs_emit(buf,
 			  "busy_ns %llu\nslices %llu\npreemptions %llu\n"
 			  "cmds_completed %llu\ncmds_rejected %llu\nfences %llu\n"
 			  "fence_latency_min_ns %llu\nfence_latency_avg_ns %llu\n"
-			  "fence_latency_max_ns %llu\n",
+			  "fence_latency_max_ns %llu\nsched_debt_ns %llu\n",
 			  st.busy_ns, st.slices, st.preemptions,
 			  st.cmds_completed, st.cmds_rejected, st.fences,
 			  st.fence_lat_min,
 			  st.fences ? div64_u64(st.fence_lat_sum, st.fences) : 0,
-			  st.fence_lat_max);
+			  st.fence_lat_max, debt);
 }
 static DEVICE_ATTR_RO(stats);
 

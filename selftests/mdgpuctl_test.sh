@@ -248,7 +248,7 @@ def vck(v):
     ck(v["sched_weight"] == int(rd(m + "sched_weight")), u + " weight")
     ck(v["sched_cap"] == int(rd(m + "sched_cap")), u + " cap")
     st = dict(l.split() for l in rd(m + "stats").splitlines())
-    for k in ("busy_ns", "slices", "cmds_completed", "cmds_rejected", "fences"):
+    for k in ("busy_ns", "slices", "cmds_completed", "cmds_rejected", "fences", "sched_debt_ns"):
         ck(v[k] == int(st[k]), "%s %s: %s vs %s" % (u, k, v[k], st[k]))
     ck(v["state"] in ("created", "open", "running", "error"), u + " state")
 '

@@ -109,6 +109,8 @@ enum mdgpu_genl_attr {
 	/* events */
 	MDGPU_A_EVENT,			/* u32 enum mdgpu_event */
 	MDGPU_A_RING_ERROR,		/* u32 MDGPU_RING_ERR_* */
+	/* vGPU, added later (appended: attribute numbers never change) */
+	MDGPU_A_VGPU_SCHED_DEBT,	/* u64 ns of overrun still to repay */
 	__MDGPU_A_MAX
 };
 

@@ -654,6 +654,7 @@ struct mdgpu_vgpu_stats {
 	uint64_t fence_latency_min_ns;
 	uint64_t fence_latency_avg_ns;
 	uint64_t fence_latency_max_ns;
+	uint64_t sched_debt_ns;		/* overrun still to repay (quota) */
 };
 
 /*

@@ -32,6 +32,7 @@ static const struct {
 	MDGPU_STATS_KEY(fence_latency_min_ns),
 	MDGPU_STATS_KEY(fence_latency_avg_ns),
 	MDGPU_STATS_KEY(fence_latency_max_ns),
+	MDGPU_STATS_KEY(sched_debt_ns),
 #undef MDGPU_STATS_KEY
 };
 

@@ -235,6 +235,7 @@ static int vgpu_record(json_object *o, struct nlattr **tb)
 	add_u64(o, tb, MDGPU_A_VGPU_BUSY_NS, "busy_ns");
 	add_u64(o, tb, MDGPU_A_VGPU_SLICES, "slices");
 	add_u64(o, tb, MDGPU_A_VGPU_PREEMPTIONS, "preemptions");
+	add_u64(o, tb, MDGPU_A_VGPU_SCHED_DEBT, "sched_debt_ns");
 	add_u64(o, tb, MDGPU_A_VGPU_CMDS_COMPLETED, "cmds_completed");
 	add_u64(o, tb, MDGPU_A_VGPU_CMDS_REJECTED, "cmds_rejected");
 	add_u64(o, tb, MDGPU_A_VGPU_FENCES, "fences");

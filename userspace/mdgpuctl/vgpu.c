@@ -65,6 +65,7 @@ static const struct col vgpu_show_cols[] = {
 	{ "busy_ns", "busy", COL_NS, NULL },
 	{ "slices", "slices", COL_NUM, NULL },
 	{ "preemptions", "preemptions", COL_NUM, NULL },
+	{ "sched_debt_ns", "overrun to repay", COL_NS, NULL },
 	{ "cmds_completed", "commands completed", COL_NUM, NULL },
 	{ "cmds_rejected", "commands rejected", COL_NUM, NULL },
 	{ "fences", "fences", COL_NUM, NULL },
