@@ -169,7 +169,9 @@ def plots(d, kernel):
              ("trap_mdgpu_read.dat", "mdgpu BAR2 read"),
              ("trap_mbochs_read.dat", "mbochs BAR2 read"),
              ("trap_mdgpu_write.dat", "mdgpu BAR2 write"),
-             ("trap_mbochs_write.dat", "mbochs BAR2 write")]
+             ("trap_mbochs_write.dat", "mbochs BAR2 write"),
+             ("trap_mdgpu_config_read.dat", "mdgpu config read"),
+             ("trap_mbochs_config_read.dat", "mbochs config read")]
     cases = [c for c in cases if have(c[0])]
     if cases:
         gp.append("""

@@ -11,7 +11,8 @@
  * Registers: mdgpu reads MDGPU_REG_ID and writes head 0's staged
  * SCANOUT_WIDTH (no commit); mbochs reads the first EDID word of its BAR2
  * and writes 0x600 (QEMU extension registers, which it ignores). Both
- * writes change nothing the device shows.
+ * writes change nothing the device shows. A config-space read (vendor and
+ * device ID) of each tells a cost of the BAR2 path from one of the rest.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +24,18 @@
 
 #define OPS_PER_ROUND	500
 
-enum { FLOOR, MDGPU_RD, PEER_RD, MDGPU_WR, PEER_WR, NR_CASES };
+enum { FLOOR, MDGPU_RD, PEER_RD, MDGPU_WR, PEER_WR, MDGPU_CFG, PEER_CFG,
+	NR_CASES };
 
 static const char * const case_name[NR_CASES] = {
 	"floor", "mdgpu_read", "mbochs_read", "mdgpu_write", "mbochs_write",
+	"mdgpu_config_read", "mbochs_config_read",
 };
+
+static bool is_peer(unsigned int c)
+{
+	return c == PEER_RD || c == PEER_WR || c == PEER_CFG;
+}
 
 struct target {
 	int fd;
@@ -36,7 +44,7 @@ struct target {
 };
 
 static void open_dev(struct bench_driver *d, struct mdgpu_vfio *v,
-		     char uuid[MDGPU_UUID_SIZE], uint64_t *bar2)
+		     char uuid[MDGPU_UUID_SIZE], uint64_t *bar2, uint64_t *cfg)
 {
 	struct vfio_region_info info;
 
@@ -49,6 +57,9 @@ static void open_dev(struct bench_driver *d, struct mdgpu_vfio *v,
 	if (mdgpu_vfio_region_info(v, VFIO_PCI_BAR2_REGION_INDEX, &info))
 		bench_die("BAR2 of %s", d->type);
 	*bar2 = info.offset;
+	if (mdgpu_vfio_region_info(v, VFIO_PCI_CONFIG_REGION_INDEX, &info))
+		bench_die("config space of %s", d->type);
+	*cfg = info.offset;
 }
 
 static void run_case(const struct target *t, struct bench_samples *s)
@@ -90,7 +101,7 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 	struct target t[NR_CASES];
 	char u_mdgpu[MDGPU_UUID_SIZE], u_peer[MDGPU_UUID_SIZE];
 	struct mdgpu_vfio vm, vp;
-	uint64_t bar2m, bar2p;
+	uint64_t bar2m, bar2p, cfgm, cfgp;
 	unsigned int r, c;
 	char name[64];
 	int zero;
@@ -101,15 +112,17 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 	zero = open("/dev/zero", O_RDONLY);
 	if (zero < 0)
 		bench_die("/dev/zero");
-	open_dev(mdgpu, &vm, u_mdgpu, &bar2m);
+	open_dev(mdgpu, &vm, u_mdgpu, &bar2m, &cfgm);
 	t[FLOOR] = (struct target){ zero, 0, false };
 	t[MDGPU_RD] = (struct target){ vm.device, bar2m + MDGPU_REG_ID, false };
 	t[MDGPU_WR] = (struct target){
 		vm.device, bar2m + MDGPU_REG_SCANOUT(0, MDGPU_SCANOUT_WIDTH), true };
+	t[MDGPU_CFG] = (struct target){ vm.device, cfgm, false };
 	if (mbochs->present) {
-		open_dev(mbochs, &vp, u_peer, &bar2p);
+		open_dev(mbochs, &vp, u_peer, &bar2p, &cfgp);
 		t[PEER_RD] = (struct target){ vp.device, bar2p, false };
 		t[PEER_WR] = (struct target){ vp.device, bar2p + 0x600, true };
+		t[PEER_CFG] = (struct target){ vp.device, cfgp, false };
 	}
 
 	for (r = 0; r < rounds; r++) {
@@ -117,7 +130,7 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 
 		for (k = 0; k < NR_CASES; k++) {
 			c = (r + k) % NR_CASES;
-			if (mbochs->present || (c != PEER_RD && c != PEER_WR))
+			if (mbochs->present || !is_peer(c))
 				run_case(&t[c], &s[c]);
 		}
 	}
@@ -130,7 +143,11 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 	       mbochs->present ? &s[PEER_WR] : NULL, &s[FLOOR]);
 	figure("BAR2 write p99", 99, &s[MDGPU_WR],
 	       mbochs->present ? &s[PEER_WR] : NULL, &s[FLOOR]);
+	figure("config read p50", 50, &s[MDGPU_CFG],
+	       mbochs->present ? &s[PEER_CFG] : NULL, &s[FLOOR]);
 	for (c = 0; c < NR_CASES; c++) {
+		if (!mbochs->present && is_peer(c))
+			continue;
 		snprintf(name, sizeof(name), "trap_%s", case_name[c]);
 		bench_write_cdf(name, &s[c]);
 		bench_samples_free(&s[c]);
