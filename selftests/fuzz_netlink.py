@@ -84,7 +84,7 @@ class Fuzzer:
 
     def attr(self):
         r = self.rng
-        kind = r.randrange(m.A_RING_ERROR + 4) if r.random() < 0.9 else \
+        kind = r.randrange(m.A_MAX + 4) if r.random() < 0.9 else \
             r.randrange(1 << 16)
         data = self.payload()
         size = 4 + len(data)

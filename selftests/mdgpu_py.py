@@ -2,10 +2,12 @@
 """Small Python helpers for mdgpu tests and demos: a vGPU opened through
 VFIO (container, group, device), its BAR2 registers and a command ring in
 DMA-mapped memory, and a raw generic netlink client for the "mdgpu" family.
-Numbers come from the uapi headers, which these helpers mirror."""
+Numbers (registers, commands, netlink attributes) are read from the uapi
+headers when this module is imported: they are the one source of truth."""
 import ctypes
 import mmap
 import os
+import re
 import socket
 import struct
 
@@ -13,12 +15,46 @@ libc = ctypes.CDLL(None, use_errno=True)
 MDEV = "/sys/bus/mdev/devices"
 BAR2 = 2 << 40
 
+UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "uapi")
+NUMBER = r"0x[0-9a-fA-F]+|\d+"
+
+
+def uapi_names(*headers):
+    """The numeric #defines and the enum members of uapi headers, by name."""
+    names = {}
+    for header in headers:
+        with open(os.path.join(UAPI, header)) as f:
+            text = re.sub(r"/\*.*?\*/|//[^\n]*", "", f.read(), flags=re.S)
+        for name, value in re.findall(r"^#define\s+(\w+)\s+(%s)U?L*\s*$" % NUMBER,
+                                      text, re.M):
+            names[name] = int(value, 0)
+        for body in re.findall(r"\benum\s+\w+\s*\{(.*?)\}", text, re.S):
+            value = 0
+            for item in (i.strip() for i in body.split(",")):
+                if not item:
+                    continue
+                name, _, expr = (x.strip() for x in item.partition("="))
+                if expr:
+                    value = int(expr, 0) if re.fullmatch(NUMBER, expr) \
+                        else names[expr]
+                names[name] = value
+                value += 1
+    return names
+
+
+_U = uapi_names("mdgpu_regs.h", "mdgpu_cmd.h", "mdgpu_netlink.h")
+
+
+def _export(prefix, *names):
+    for name in names:
+        globals()[name] = _U[prefix + name]
+
+
 # uapi/mdgpu_regs.h, uapi/mdgpu_cmd.h
-REG_IRQ_STATUS, REG_IRQ_MASK = 0x1040, 0x1044
-REG_RING_BASE_LO, REG_RING_BASE_HI, REG_RING_SIZE = 0x1080, 0x1084, 0x1088
-REG_RING_HEAD, REG_RING_TAIL, REG_RING_CTRL = 0x108C, 0x1090, 0x1094
-REG_RING_STATUS, REG_RING_ERROR = 0x1098, 0x109C
-CMD_NOP, CMD_FILL, CMD_BUSY = 0, 1, 6
+_export("MDGPU_", "REG_IRQ_STATUS", "REG_IRQ_MASK", "REG_RING_BASE_LO",
+        "REG_RING_BASE_HI", "REG_RING_SIZE", "REG_RING_HEAD", "REG_RING_TAIL",
+        "REG_RING_CTRL", "REG_RING_STATUS", "REG_RING_ERROR",
+        "CMD_NOP", "CMD_FILL", "CMD_BUSY")
 
 
 def vfio_io(n):
@@ -111,15 +147,19 @@ def cmd_fill(dst, pitch, width, height, value):
 
 
 # --- generic netlink (uapi/mdgpu_netlink.h) ---------------------------------
-A_PGPU, A_SCHED_POLICY, A_TIMESLICE_US = 2, 8, 9
-A_TYPE_NAME, A_TYPE_AVAILABLE = 10, 17
-A_VGPU_UUID, A_VGPU_STATE, A_VGPU_HOLDER_PID = 19, 20, 21
-A_VGPU_WEIGHT, A_VGPU_CAP, A_VGPU_BUSY_NS = 23, 24, 26
-A_SLICE, A_EVENT, A_RING_ERROR = 35, 39, 40
-CMD_PGPU_GET, CMD_TYPE_GET, CMD_VGPU_GET, CMD_SLICE_LOG_GET = 1, 2, 3, 4
-CMD_SCHED_SET, CMD_VGPU_SET, CMD_EVENT = 5, 6, 7
-EVENTS = ["created", "destroyed", "opened", "closed", "reset", "ring_error",
-          "removal_requested"]
+_export("MDGPU_", "A_PGPU", "A_SCHED_POLICY", "A_TIMESLICE_US", "A_TYPE_NAME",
+        "A_TYPE_AVAILABLE", "A_VGPU_UUID", "A_VGPU_STATE", "A_VGPU_HOLDER_PID",
+        "A_VGPU_WEIGHT", "A_VGPU_CAP", "A_VGPU_BUSY_NS", "A_VGPU_SCHED_DEBT",
+        "A_SLICE", "A_EVENT", "A_RING_ERROR")
+A_MAX = _U["__MDGPU_A_MAX"] - 1
+# The genl command numbers (CMD_FILL above is a ring command).
+for _name in ("PGPU_GET", "TYPE_GET", "VGPU_GET", "SLICE_LOG_GET",
+              "SCHED_SET", "VGPU_SET", "EVENT"):
+    globals()["CMD_" + _name] = _U["MDGPU_CMD_" + _name]
+# Event names in enum mdgpu_event order: MDGPU_EVENT_RING_ERROR -> "ring_error"
+EVENTS = [n[len("MDGPU_EVENT_"):].lower() for n, _ in
+          sorted(((n, v) for n, v in _U.items() if n.startswith("MDGPU_EVENT_")),
+                 key=lambda nv: nv[1])]
 
 
 def nla(kind, data):

@@ -61,6 +61,9 @@ def vgpu_get_and_set_weight_and_cap():
         (_, a), = nl.mdgpu(m.CMD_VGPU_GET, m.nla(m.A_VGPU_UUID, uuid))
         check(m.attr_str(a, m.A_VGPU_UUID) == uuid, "wrong vGPU")
         check(m.attr_u32(a, m.A_VGPU_STATE) == 0, "state not 'created'")
+        check(m.A_VGPU_SCHED_DEBT in a and
+              struct.unpack("Q", a[m.A_VGPU_SCHED_DEBT][0])[0] == 0,
+              "no sched_debt_ns 0 for an idle vGPU")
         nl.mdgpu(m.CMD_VGPU_SET, m.nla(m.A_VGPU_UUID, uuid) +
                  m.nla(m.A_VGPU_WEIGHT, 42) + m.nla(m.A_VGPU_CAP, 30))
         d = "%s/%s/mdgpu/" % (m.MDEV, uuid)
