@@ -80,9 +80,18 @@ static bool in_range(uint64_t off, uint64_t len, uint64_t base, uint64_t size)
 	return off >= base && len <= size && off - base <= size - len;
 }
 
+/*
+ * The ring itself is guest memory the process mapped read-write
+ * (eng_vgpu_start), so the engine rightly reads and writes it too.
+ */
+static bool in_ring(uint64_t iova, uint64_t len)
+{
+	return in_range(iova, len, ENG_RING_IOVA, RING_SIZE);
+}
+
 static uint32_t dma_error(uint64_t iova, uint64_t len, bool write)
 {
-	if (in_range(iova, len, DMA_IOVA, DMA_SIZE))
+	if (in_range(iova, len, DMA_IOVA, DMA_SIZE) || in_ring(iova, len))
 		return 0;
 	if (!write && in_range(iova, len, RO_IOVA, RO_SIZE))
 		return 0;
@@ -134,6 +143,21 @@ static uint32_t predict(const struct mdgpu_cmd *c)
 	default:
 		return MDGPU_RING_ERR_OPCODE;
 	}
+}
+
+/*
+ * A command that writes into the ring may rewrite the commands queued
+ * after it, which the model cannot follow: it ends its batch.
+ */
+static bool writes_ring(const struct mdgpu_cmd *c)
+{
+	if (c->flags)
+		return false;
+	if (c->op == MDGPU_CMD_FENCE)
+		return in_ring(c->fence.iova, 8);
+	if (c->op == MDGPU_CMD_DOWNLOAD)
+		return in_ring(c->xfer.iova, c->xfer.len);
+	return false;
 }
 
 static uint64_t rand_len(uint64_t max)
@@ -313,7 +337,7 @@ static void worker(unsigned int id, uint64_t seed, uint64_t commands)
 			if (camp_chance(40))
 				mutate(&batch[i]);
 			want[i] = predict(&batch[i]);
-			if (want[i]) {
+			if (want[i] || writes_ring(&batch[i])) {
 				n = i + 1;
 				break;
 			}
@@ -355,9 +379,12 @@ static void worker(unsigned int id, uint64_t seed, uint64_t commands)
 			res->completed += n;
 			if (want[n - 1] && !res->mismatches++)
 				snprintf(res->msg, sizeof(res->msg),
-					 "%s: %s (op %u) completed, model: %s",
+					 "%s: %s (op %u, fields %#llx %#llx %#llx) completed, model: %s",
 					 g.uuid, mdgpu_cmd_name(batch[n - 1].op),
 					 batch[n - 1].op,
+					 (unsigned long long)batch[n - 1].raw[0],
+					 (unsigned long long)batch[n - 1].raw[1],
+					 (unsigned long long)batch[n - 1].raw[2],
 					 mdgpu_ring_error_name(want[n - 1]));
 		}
 	}
