@@ -166,13 +166,21 @@ out_unlock:
 void mdgpu_bridge_destroy(void)
 {
 	struct mdgpu_bridge *br = mdgpu_bridge;
+	struct pci_host_bridge *host;
 
 	if (!br)
 		return;
 	pci_lock_rescan_remove();
+	host = to_pci_host_bridge(br->bus->bridge);
 	pci_stop_root_bus(br->bus);
 	pci_remove_root_bus(br->bus);
 	pci_unlock_rescan_remove();
+	/*
+	 * pci_remove_root_bus() only deletes the host bridge device; the
+	 * reference pci_create_root_bus() gave us is ours to drop (kmemleak
+	 * found the bridge, its name and its windows left after every unload).
+	 */
+	put_device(&host->dev);
 	mdgpu_bridge = NULL;
 	kfree(br);
 }
