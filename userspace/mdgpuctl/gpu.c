@@ -200,6 +200,34 @@ int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
 	return 0;
 }
 
+int list_by_gpu(int argc, char **argv, const char *cmd, const char *help,
+		int (*model)(struct mdnl *ctx, const char *pgpu,
+			     json_object **arr),
+		const struct col *cols, const char *obj)
+{
+	char pgpu[PCI_NAME_SIZE];
+	const char *gpu;
+	json_object *arr;
+	struct mdnl ctx;
+	int ret;
+
+	ret = parse_gpu_only(argc, argv, cmd, help, &gpu);
+	if (ret != GO_ON)
+		return ret;
+	ret = open_gpu(&ctx, cmd, gpu, pgpu, NULL);
+	if (ret)
+		return ret;
+	ret = model(&ctx, gpu ? pgpu : NULL, &arr);
+	if (ret) {
+		ret = mdnl_fail(&ctx, ret, cmd, gpu ? obj : NULL);
+		mdnl_close(&ctx);
+		return ret;
+	}
+	mdnl_close(&ctx);
+	out_list(arr, cols);
+	return EXIT_OK;
+}
+
 static int gpu_list(int argc, char **argv)
 {
 	static const struct option lo[] = { COMMON_LONG };

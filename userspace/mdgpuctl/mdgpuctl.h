@@ -253,6 +253,15 @@ int parse_gpu_only(int argc, char **argv, const char *cmd, const char *help,
  */
 int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
 	     char pgpu[PCI_NAME_SIZE], json_object **gpus_out);
+/*
+ * A "list [--gpu G]" command: the records @model gives (all, or @gpu's)
+ * printed with @cols. @obj names the object for "no such ..." errors when
+ * --gpu was given (NULL: none). Returns the exit code.
+ */
+int list_by_gpu(int argc, char **argv, const char *cmd, const char *help,
+		int (*model)(struct mdnl *ctx, const char *pgpu,
+			     json_object **arr),
+		const struct col *cols, const char *obj);
 /* Full type name ("mdgpu-1g") for "1g" or "mdgpu-1g"; false if malformed. */
 bool type_canon(const char *arg, char name[TYPE_NAME_SIZE]);
 

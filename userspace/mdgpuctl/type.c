@@ -32,28 +32,8 @@ static const struct col type_cols[] = {
 
 static int type_list(int argc, char **argv)
 {
-	char pgpu[PCI_NAME_SIZE];
-	const char *gpu = NULL;
-	json_object *types;
-	struct mdnl ctx;
-	int ret;
-
-	ret = parse_gpu_only(argc, argv, "type list", type_help, &gpu);
-	if (ret != GO_ON)
-		return ret;
-	ret = open_gpu(&ctx, "type list", gpu, pgpu, NULL);
-	if (ret)
-		return ret;
-	ret = model_types(&ctx, gpu ? pgpu : NULL, &types);
-	if (ret)
-		goto nlerr;
-	mdnl_close(&ctx);
-	out_list(types, type_cols);
-	return EXIT_OK;
-nlerr:
-	ret = mdnl_fail(&ctx, ret, "type list", gpu ? "gpu" : NULL);
-	mdnl_close(&ctx);
-	return ret;
+	return list_by_gpu(argc, argv, "type list", type_help, model_types,
+			   type_cols, "gpu");
 }
 
 int cmd_type(int argc, char **argv)

@@ -237,28 +237,8 @@ static int vgpu_destroy(int argc, char **argv)
 
 static int vgpu_list(int argc, char **argv)
 {
-	json_object *vgpus;
-	char pgpu[PCI_NAME_SIZE];
-	const char *gpu = NULL;
-	struct mdnl ctx;
-	int ret;
-
-	ret = parse_gpu_only(argc, argv, "vgpu list", vgpu_help, &gpu);
-	if (ret != GO_ON)
-		return ret;
-	ret = open_gpu(&ctx, "vgpu list", gpu, pgpu, NULL);
-	if (ret)
-		return ret;
-	ret = model_vgpus(&ctx, gpu ? pgpu : NULL, &vgpus);
-	if (ret)
-		goto nlerr;
-	mdnl_close(&ctx);
-	out_list(vgpus, vgpu_cols);
-	return EXIT_OK;
-nlerr:
-	ret = mdnl_fail(&ctx, ret, "vgpu list", NULL);
-	mdnl_close(&ctx);
-	return ret;
+	return list_by_gpu(argc, argv, "vgpu list", vgpu_help, model_vgpus,
+			   vgpu_cols, NULL);
 }
 
 static void print_libvirt_xml(const char *uuid)
