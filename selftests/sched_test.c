@@ -401,7 +401,7 @@ TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 	const double quota = 1.0 / 256, window = 3000.0 * ENG_MS;
 	struct mdgpu_slice log[64];
 	struct mdgpu_vgpu_stats st;
-	double share[MAX_VGPUS], excess = 0;
+	double share[MAX_VGPUS], excess = 0, debt0;
 	unsigned int waited;
 	int i, count;
 
@@ -409,9 +409,15 @@ TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 	set_policy(_metadata, self, "fixed_share");
 	make_busy(_metadata, self, 0);
 	eng_sleep_ms(250);
+	/*
+	 * Where every slice overruns (6.1 under TCG), some debt is almost
+	 * always owed: wait until it is below one quota, and count what is
+	 * owed at the start against the lower bound.
+	 */
 	for (waited = 0;; waited += 50) {
 		ASSERT_OK(mdgpu_vgpu_stats(self->g[0].uuid, &st));
-		if (!st.sched_debt_ns)
+		debt0 = st.sched_debt_ns;
+		if (debt0 < quota * PERIOD_NS)
 			break;
 		ASSERT_GT(30000, waited)
 			TH_LOG("still %" PRIu64 " ns of debt after 30 s (at most one period is kept)",
@@ -429,7 +435,8 @@ TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 			excess += log[i].actual_ns - log[i].target_ns - PERIOD_NS;
 	TH_LOG("fixed_share, one busy 16m: %.3f%% of the engine (1/256 = %.3f%%), %.3f%% still owed",
 	       100 * share[0], 100 * quota, 100 * st.sched_debt_ns / window);
-	EXPECT_LE(quota * (1 - TOL), share[0]) TH_LOG("below its quota");
+	EXPECT_LE(quota * (1 - TOL) - debt0 / window, share[0])
+		TH_LOG("below its quota less what it owed at the start");
 	EXPECT_GE(quota * (1 + TOL) + (st.sched_debt_ns + excess) / window, share[0])
 		TH_LOG("above its quota plus what it owes");
 }
