@@ -176,28 +176,56 @@ static void ring_down(void)
 	memset(&st.ring, 0, sizeof(st.ring));
 }
 
+/*
+ * One step of usable(): on failure, name the step. The library's message
+ * is only kept if the step left one, so a stale message from an earlier
+ * (injected) failure is never reported as this one's cause.
+ */
+static int usable_step(int ret, const char *what)
+{
+	char why[MDGPU_ERROR_SIZE];
+
+	if (ret >= 0)
+		return 0;
+	snprintf(why, sizeof(why), "%s", mdgpu_last_error());
+	return mdgpu_fail(-ret, "usable after the fault: %s: %s%s%s", what,
+			  strerror(-ret), why[0] ? "; " : "", why);
+}
+
 /* The vGPU works: opens, registers, a ring runs a fence, MSI loopback. */
 static int usable(void)
 {
 	uint32_t id = 0;
 	uint64_t count = 0;
-	int ret, efd = mdgpu_eventfd_new();
+	int ret, efd;
 
-	ret = mdgpu_vfio_open(&st.v, st.uuid);
+	mdgpu_clear_error();
+	efd = mdgpu_eventfd_new();
+	ret = usable_step(efd, "eventfd");
 	if (!ret)
-		ret = mdgpu_mmio_read32(&st.v, MDGPU_REG_ID, &id);
+		ret = usable_step(mdgpu_vfio_open(&st.v, st.uuid), "open");
+	if (!ret)
+		ret = usable_step(mdgpu_mmio_read32(&st.v, MDGPU_REG_ID, &id),
+				  "read ID register");
 	if (!ret && id != MDGPU_ID_MAGIC)
-		ret = mdgpu_fail(EIO, "ID register %#x", id);
+		ret = mdgpu_fail(EIO, "usable after the fault: ID register %#x",
+				 id);
 	if (!ret)
-		ret = ring_up();
+		ret = usable_step(ring_up(), "ring runs a fence");
 	ring_down();
 	if (!ret)
-		ret = mdgpu_vfio_irq_wire(&st.v, VFIO_PCI_MSI_IRQ_INDEX, efd);
+		ret = usable_step(mdgpu_vfio_irq_wire(&st.v,
+						      VFIO_PCI_MSI_IRQ_INDEX,
+						      efd), "wire MSI");
 	if (!ret)
-		ret = mdgpu_vfio_irq_loopback(&st.v, VFIO_PCI_MSI_IRQ_INDEX);
+		ret = usable_step(mdgpu_vfio_irq_loopback(&st.v,
+							  VFIO_PCI_MSI_IRQ_INDEX),
+				  "MSI loopback");
 	if (!ret)
-		ret = mdgpu_eventfd_wait(efd, 5000, &count);
-	close(efd);
+		ret = usable_step(mdgpu_eventfd_wait(efd, 5000, &count),
+				  "MSI signalled");
+	if (efd >= 0)
+		close(efd);
 	mdgpu_vfio_close(&st.v);
 	return ret;
 }
@@ -403,6 +431,7 @@ int main(int argc, char **argv)
 
 		start = camp_now_ns();
 		for (n = 1; injected && n <= o.ops; n++) {
+			mdgpu_clear_error();
 			ret = op->pre();
 			if (ret) {
 				printf("# %s: setup failed without a fault: %s\n",
@@ -419,10 +448,12 @@ int main(int argc, char **argv)
 				if (!ret)
 					absorbed++;
 			}
+			mdgpu_clear_error();
 			ret = op->post(ret);
 			if (ret && bad++ < 5)
 				printf("# %s, fault %u: %s\n", op->name, n,
 				       mdgpu_last_error());
+			mdgpu_clear_error();
 			ret = teardown();
 			if (ret && bad++ < 5)
 				printf("# %s, fault %u: cleanup: %s\n", op->name,

@@ -17,6 +17,12 @@ const char *mdgpu_last_error(void)
 	return mdgpu_error;
 }
 
+/* Forget this thread's last message: what fails next is the only one. */
+void mdgpu_clear_error(void)
+{
+	mdgpu_error[0] = '\0';
+}
+
 /**
  * mdgpu_fail() - record why an operation failed
  * @err: positive errno

@@ -54,6 +54,8 @@
  * Return: a NUL-terminated message, "" if nothing has failed yet.
  */
 const char *mdgpu_last_error(void);
+/* Forget the last message, so a later one is known to be fresh. */
+void mdgpu_clear_error(void);
 
 /* Record a failure message; returns -@err for "return mdgpu_fail(...)". */
 int mdgpu_fail(int err, const char *fmt, ...)
