@@ -125,6 +125,7 @@ struct mdgpu_sched {
 	unsigned int policy;
 	unsigned int slice_us;
 	u64 period_start;
+	u64 periods_missed;	/* whole periods the thread overslept */
 	u64 busy_ns;
 	struct mdgpu_slice_record log[MDGPU_SLICE_LOG];
 	u64 log_next;

@@ -98,7 +98,7 @@ static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
 static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 {
 	struct mdgpu_sched *s = &pgpu->sched;
-	u64 total, reserved, busy;
+	u64 total, reserved, busy, missed;
 	u32 nr, policy, slice;
 
 	mutex_lock(&pgpu->lock);
@@ -109,6 +109,7 @@ static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 	mutex_lock(&s->lock);
 	policy = s->policy;
 	busy = s->busy_ns;
+	missed = s->periods_missed;
 	mutex_unlock(&s->lock);
 	slice = mdgpu_sched_get_slice_us(s);
 
@@ -121,7 +122,9 @@ static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 			   mdgpu_strict_placement ? "strict" : "mixed") ||
 	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, busy, MDGPU_A_PAD) ||
 	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, policy) ||
-	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice))
+	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_PERIODS_MISSED, missed,
+			      MDGPU_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

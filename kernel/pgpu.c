@@ -216,6 +216,21 @@ static ssize_t engine_busy_ns_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(engine_busy_ns);
 
+/* Whole budget periods that passed while the host did not run the thread. */
+static ssize_t sched_periods_missed_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	u64 missed;
+
+	mutex_lock(&pgpu->sched.lock);
+	missed = pgpu->sched.periods_missed;
+	mutex_unlock(&pgpu->sched.lock);
+	return sysfs_emit(buf, "%llu\n", missed);
+}
+static DEVICE_ATTR_RO(sched_periods_missed);
+
 /* The last slices, oldest first: "<uuid> <start_ns> <target_ns> <actual_ns>". */
 static ssize_t slice_log_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
@@ -242,6 +257,7 @@ static struct attribute *mdgpu_pgpu_attrs[] = {
 	&dev_attr_sched_policy.attr,
 	&dev_attr_timeslice_us.attr,
 	&dev_attr_engine_busy_ns.attr,
+	&dev_attr_sched_periods_missed.attr,
 	&dev_attr_slice_log.attr,
 	&dev_attr_vram_total_mib.attr,
 	&dev_attr_vram_reserved_mib.attr,

@@ -240,6 +240,7 @@ static void mdgpu_sched_sleep(struct mdgpu_sched *s, long timeout)
 static int mdgpu_sched_thread(void *data)
 {
 	struct mdgpu_sched *s = data;
+	bool timed_sleep = false;
 
 	while (!kthread_should_stop()) {
 		struct mdgpu_vgpu *vgpu;
@@ -256,9 +257,17 @@ static int mdgpu_sched_thread(void *data)
 			u64 n = div64_u64(now - s->period_start,
 					  MDGPU_PERIOD_NS);
 
+			/*
+			 * A timed sleep ends with its period: the periods
+			 * after that one went by with no thread to serve them
+			 * (the host did not run it). Counted for the user.
+			 */
+			if (timed_sleep && n > 1)
+				s->periods_missed += n - 1;
 			mdgpu_sched_new_period(s, s->period_start +
 					       n * MDGPU_PERIOD_NS, n);
 		}
+		timed_sleep = false;
 		vgpu = mdgpu_sched_pick(s);
 		if (!vgpu) {
 			long timeout = MAX_SCHEDULE_TIMEOUT;
@@ -268,6 +277,7 @@ static int mdgpu_sched_thread(void *data)
 				timeout = nsecs_to_jiffies(s->period_start +
 							   MDGPU_PERIOD_NS - now) + 1;
 			s->idle = true;
+			timed_sleep = timeout != MAX_SCHEDULE_TIMEOUT;
 			mutex_unlock(&s->lock);
 			mdgpu_sched_sleep(s, timeout);
 			continue;

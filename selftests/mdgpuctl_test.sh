@@ -151,6 +151,9 @@ for i, g in enumerate(d):
     for k in ("placement", "sched_policy"):
         ck(g[k] == rd("%s/%s/mdgpu/%s" % (PCI, g["gpu"], k)), "%s %s" % (g["gpu"], k))
     ck(isinstance(g["busy_ns"], int), "busy_ns")
+    # a counter: mdgpuctl read it first, so it cannot exceed sysfs now
+    missed = int(rd("%s/%s/mdgpu/sched_periods_missed" % (PCI, g["gpu"])))
+    ck(0 <= g["sched_periods_missed"] <= missed, "%s sched_periods_missed" % g["gpu"])
 '
 }
 t "gpu list -j matches sysfs" test_gpu_list_json

@@ -35,6 +35,10 @@ def pgpu_dump_matches_sysfs():
         slice_us = m.attr_u32(a, m.A_TIMESLICE_US)
         check(slice_us == int(sysfs(SYS % (name, "timeslice_us"))),
               "%s time slice %d" % (name, slice_us))
+        # A counter: read over netlink first, it cannot exceed sysfs after.
+        missed = struct.unpack("Q", a[m.A_PGPU_PERIODS_MISSED][0])[0]
+        check(missed <= int(sysfs(SYS % (name, "sched_periods_missed"))),
+              "%s periods missed %d" % (name, missed))
 
 
 @test

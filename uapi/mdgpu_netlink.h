@@ -111,6 +111,8 @@ enum mdgpu_genl_attr {
 	MDGPU_A_RING_ERROR,		/* u32 MDGPU_RING_ERR_* */
 	/* vGPU, added later (appended: attribute numbers never change) */
 	MDGPU_A_VGPU_SCHED_DEBT,	/* u64 ns of overrun still to repay */
+	/* pGPU, added later */
+	MDGPU_A_PGPU_PERIODS_MISSED,	/* u64 budget periods the engine thread overslept */
 	__MDGPU_A_MAX
 };
 

@@ -47,6 +47,7 @@ static const struct col gpu_show_cols[] = {
 	{ "sched_policy", "policy", COL_STR, NULL },
 	{ "timeslice_us", "timeslice", COL_US, NULL },
 	{ "busy_ns", "busy", COL_NS, NULL },
+	{ "sched_periods_missed", "periods overslept", COL_NUM, NULL },
 	COLS_END
 };
 

@@ -111,6 +111,7 @@ static int gpu_reply(struct nlattr **tb, void *arg)
 		jset_str(o, "sched_policy", policy_name(v));
 	add_u32(o, tb, MDGPU_A_TIMESLICE_US, "timeslice_us");
 	add_u64(o, tb, MDGPU_A_PGPU_BUSY_NS, "busy_ns");
+	add_u64(o, tb, MDGPU_A_PGPU_PERIODS_MISSED, "sched_periods_missed");
 	return 0;
 }
 

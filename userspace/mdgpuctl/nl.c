@@ -73,6 +73,7 @@ static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_EVENT]			= U32,
 	[MDGPU_A_RING_ERROR]		= U32,
 	[MDGPU_A_VGPU_SCHED_DEBT]	= U64,
+	[MDGPU_A_PGPU_PERIODS_MISSED]	= U64,
 };
 
 /* Names of the attributes the tool sends, for "attribute X" in errors. */
