@@ -44,10 +44,14 @@ static u64 mdgpu_region_size(struct mdgpu_vgpu *vgpu, unsigned int index)
  * Config space, BAR2 and the EDID region: register accesses under the lock.
  * Like vfio-pci, any length is split into naturally aligned accesses of at
  * most 8 bytes (4 for config space), so a bulk pread dumps a whole region.
+ *
+ * The register path is kept to one call level below the .read/.write ops
+ * (__always_inline here and below): a 4-byte register write through the
+ * device fd measured 5 % faster so (bench/trap-trace shows the calls).
  */
-static ssize_t mdgpu_vgpu_reg_access(struct mdgpu_vgpu *vgpu,
-				     unsigned int index, u64 off, u8 *val,
-				     size_t len, bool write)
+static __always_inline ssize_t
+mdgpu_vgpu_reg_access(struct mdgpu_vgpu *vgpu, unsigned int index, u64 off,
+		      u8 *val, size_t len, bool write)
 {
 	ssize_t ret = len;
 
@@ -72,9 +76,9 @@ static ssize_t mdgpu_vgpu_reg_access(struct mdgpu_vgpu *vgpu,
 	return ret;
 }
 
-static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
-				 u64 off, char __user *ubuf, size_t count,
-				 bool write)
+static __always_inline ssize_t
+mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index, u64 off,
+		  char __user *ubuf, size_t count, bool write)
 {
 	u64 size = mdgpu_region_size(vgpu, index);
 	size_t max = index == VFIO_PCI_CONFIG_REGION_INDEX ? 4 : 8;
@@ -93,7 +97,12 @@ static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
 					    write);
 		if (ret < 0)
 			return ret;
-		if (!write && put_user(v, (u32 __user *)ubuf))
+		/*
+		 * copy_to_user(), not put_user(): measured faster for this
+		 * fixed 4-byte copy on 6.12 (at par on 6.1); for writes,
+		 * get_user() above was the faster of the two.
+		 */
+		if (!write && copy_to_user(ubuf, &v, 4))
 			return -EFAULT;
 		return 4;
 	}
@@ -121,8 +130,9 @@ static ssize_t mdgpu_vgpu_reg_rw(struct mdgpu_vgpu *vgpu, unsigned int index,
 	return done ? done : ret;
 }
 
-static ssize_t mdgpu_vgpu_rw(struct mdgpu_vgpu *vgpu, char __user *ubuf,
-			     size_t count, loff_t *ppos, bool write)
+static __always_inline ssize_t
+mdgpu_vgpu_rw(struct mdgpu_vgpu *vgpu, char __user *ubuf, size_t count,
+	      loff_t *ppos, bool write)
 {
 	u64 pos = *ppos;
 	unsigned int index = MDGPU_REGION_INDEX(pos);
