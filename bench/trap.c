@@ -13,10 +13,15 @@
  * and writes 0x600 (QEMU extension registers, which it ignores). Both
  * writes change nothing the device shows. A config-space read (vendor and
  * device ID) of each tells a cost of the BAR2 path from one of the rest.
+ *
+ * With MDEV_BENCH_TRACE_MARKER set, each turn first writes its case name
+ * to the tracer's trace_marker, so that bench/trap-trace can tell the
+ * traced calls apart.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -104,7 +109,7 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 	uint64_t bar2m, bar2p, cfgm, cfgp;
 	unsigned int r, c;
 	char name[64];
-	int zero;
+	int zero, marker = -1;
 
 	printf("\nRegister trap path: 4-byte BAR2 access through the VFIO device fd,\n"
 	       "%u rounds of %u accesses per case, each timed alone (us)\n\n",
@@ -125,16 +130,27 @@ void bench_trap(struct bench_driver *mdgpu, struct bench_driver *mbochs,
 		t[PEER_CFG] = (struct target){ vp.device, cfgp, false };
 	}
 
+	if (getenv("MDEV_BENCH_TRACE_MARKER")) {
+		marker = open("/sys/kernel/tracing/trace_marker", O_WRONLY);
+		if (marker < 0)
+			bench_die("trace_marker");
+	}
 	for (r = 0; r < rounds; r++) {
 		unsigned int k;
 
 		for (k = 0; k < NR_CASES; k++) {
 			c = (r + k) % NR_CASES;
-			if (mbochs->present || !is_peer(c))
-				run_case(&t[c], &s[c]);
+			if (!mbochs->present && is_peer(c))
+				continue;
+			if (marker >= 0 &&
+			    write(marker, case_name[c], strlen(case_name[c])) < 0)
+				bench_die("trace_marker");
+			run_case(&t[c], &s[c]);
 		}
 	}
 
+	if (marker >= 0)
+		close(marker);
 	figure("BAR2 read p50", 50, &s[MDGPU_RD],
 	       mbochs->present ? &s[PEER_RD] : NULL, &s[FLOOR]);
 	figure("BAR2 read p99", 99, &s[MDGPU_RD],
