@@ -150,7 +150,7 @@ def cmd_fill(dst, pitch, width, height, value):
 _export("MDGPU_", "A_PGPU", "A_SCHED_POLICY", "A_TIMESLICE_US", "A_TYPE_NAME",
         "A_TYPE_AVAILABLE", "A_VGPU_UUID", "A_VGPU_STATE", "A_VGPU_HOLDER_PID",
         "A_VGPU_WEIGHT", "A_VGPU_CAP", "A_VGPU_BUSY_NS", "A_VGPU_SCHED_DEBT",
-        "A_SLICE", "A_EVENT", "A_RING_ERROR")
+        "A_PGPU_PERIODS_MISSED", "A_SLICE", "A_EVENT", "A_RING_ERROR")
 A_MAX = _U["__MDGPU_A_MAX"] - 1
 # The genl command numbers (CMD_FILL above is a ring command).
 for _name in ("PGPU_GET", "TYPE_GET", "VGPU_GET", "SLICE_LOG_GET",
