@@ -203,16 +203,25 @@ static ssize_t timeslice_us_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(timeslice_us);
 
+/* A scheduler counter, read under its lock (a u64 may tear on 32 bit). */
+static ssize_t mdgpu_sched_counter_show(struct mdgpu_sched *s,
+					const u64 *counter, char *buf)
+{
+	u64 val;
+
+	mutex_lock(&s->lock);
+	val = *counter;
+	mutex_unlock(&s->lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
 static ssize_t engine_busy_ns_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	u64 busy;
 
-	mutex_lock(&pgpu->sched.lock);
-	busy = pgpu->sched.busy_ns;
-	mutex_unlock(&pgpu->sched.lock);
-	return sysfs_emit(buf, "%llu\n", busy);
+	return mdgpu_sched_counter_show(&pgpu->sched, &pgpu->sched.busy_ns,
+					buf);
 }
 static DEVICE_ATTR_RO(engine_busy_ns);
 
@@ -222,12 +231,9 @@ static ssize_t sched_periods_missed_show(struct device *dev,
 					 char *buf)
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	u64 missed;
 
-	mutex_lock(&pgpu->sched.lock);
-	missed = pgpu->sched.periods_missed;
-	mutex_unlock(&pgpu->sched.lock);
-	return sysfs_emit(buf, "%llu\n", missed);
+	return mdgpu_sched_counter_show(&pgpu->sched,
+					&pgpu->sched.periods_missed, buf);
 }
 static DEVICE_ATTR_RO(sched_periods_missed);
 
