@@ -154,6 +154,26 @@ def bin_shares(path, bin_ms=100):
     return rows, nv
 
 
+def cdf_plot(png, title, xlabel, x, series):
+    """gnuplot text for latency CDFs: one line per (.dat file, title) in
+    @series, @x the gnuplot expression of the value, to p99.9."""
+    return """
+set terminal pngcairo size 900,560 font ',10'
+set output '%s'
+set title '%s'
+set xlabel '%s'
+set ylabel 'percentile'
+set logscale x
+set grid
+set key bottom right
+set yrange [0:100]
+plot %s
+unset logscale x
+""" % (png, title, xlabel, ", ".join(
+        "'%s' using %s:($1<=99.9?$1:1/0) with lines lw 2 title '%s'"
+        % (f, x, t) for f, t in series))
+
+
 def plots(d, kernel):
     if not shutil.which("gnuplot"):
         print("report: gnuplot missing: no plots", file=sys.stderr)
@@ -174,40 +194,20 @@ def plots(d, kernel):
              ("trap_mbochs_config_read.dat", "mbochs config read")]
     cases = [c for c in cases if have(c[0])]
     if cases:
-        gp.append("""
-set terminal pngcairo size 900,560 font ',10'
-set output 'trap_latency.png'
-set title 'Register trap path, kernel %s: latency CDF of one 4-byte access (to p99.9)'
-set xlabel 'latency (us, log scale)'
-set ylabel 'percentile'
-set logscale x
-set grid
-set key bottom right
-set yrange [0:100]
-plot %s
-unset logscale x
-""" % (kernel, ", ".join("'%s' using 2:($1<=99.9?$1:1/0) with lines lw 2 "
-                         "title '%s'" % c for c in cases)))
+        gp.append(cdf_plot("trap_latency.png",
+                           "Register trap path, kernel %s: latency CDF of "
+                           "one 4-byte access (to p99.9)" % kernel,
+                           "latency (us, log scale)", "2", cases))
         made.append("trap_latency.png")
-    # 2. Lifecycle: CDF of one create+destroy cycle.
+    # 2. Lifecycle: CDF of one create+destroy cycle (samples in us).
     life = [("life_%s.dat" % n, n) for n in ("mdgpu", "mbochs", "mdpy",
                                               "mtty")]
     life = [c for c in life if have(c[0])]
     if life:
-        gp.append("""
-set terminal pngcairo size 900,560 font ',10'
-set output 'lifecycle_latency.png'
-set title 'Lifecycle, kernel %s: latency CDF of one create+destroy cycle'
-set xlabel 'cycle time (ms, log scale)'
-set ylabel 'percentile'
-set logscale x
-set grid
-set key bottom right
-set yrange [0:100]
-plot %s
-unset logscale x
-""" % (kernel, ", ".join("'%s' using ($2/1000):($1<=99.9?$1:1/0) with lines "
-                         "lw 2 title '%s'" % c for c in life)))
+        gp.append(cdf_plot("lifecycle_latency.png",
+                           "Lifecycle, kernel %s: latency CDF of one "
+                           "create+destroy cycle" % kernel,
+                           "cycle time (ms, log scale)", "($2/1000)", life))
         made.append("lifecycle_latency.png")
     # 3. Scheduler: each vGPU's share of engine time per 100 ms, 4 busy vGPUs.
     pols = [p for p in ("best_effort", "equal_share", "weighted",
