@@ -28,10 +28,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "selftests"))
+import mdgpu_py  # noqa: E402
 import qemu_vgpu  # noqa: E402
 
 MDEV_BUS = "/sys/class/mdev_bus"
-MDGPU_REG_ID = 0x1000          # uapi/mdgpu_regs.h
+MDGPU_REG_ID = mdgpu_py.REG_ID  # from uapi/mdgpu_regs.h
 RAM_ADDR = 0x100000            # plain guest RAM: the floor
 PEER_SLOT = 5
 PEER_BAR2 = 0xF1000000         # beside mdgpu's BAR2 in the 32-bit hole

@@ -51,7 +51,7 @@ def _export(prefix, *names):
 
 
 # uapi/mdgpu_regs.h, uapi/mdgpu_cmd.h
-_export("MDGPU_", "REG_IRQ_STATUS", "REG_IRQ_MASK", "REG_RING_BASE_LO",
+_export("MDGPU_", "REG_ID", "REG_IRQ_STATUS", "REG_IRQ_MASK", "REG_RING_BASE_LO",
         "REG_RING_BASE_HI", "REG_RING_SIZE", "REG_RING_HEAD", "REG_RING_TAIL",
         "REG_RING_CTRL", "REG_RING_STATUS", "REG_RING_ERROR",
         "CMD_NOP", "CMD_FILL", "CMD_BUSY")
