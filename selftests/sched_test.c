@@ -99,11 +99,15 @@ static void set_policy(struct __test_metadata *_metadata,
 	ASSERT_STREQ(policy, got) TH_LOG("sched_policy reads back");
 }
 
-/* Engine time of vGPUs [0, n) from measure_begin() to measure_end(). */
+/*
+ * Engine time of vGPUs [0, n) from measure_begin() to measure_end(), and
+ * the debt each owed at either end (read with busy_ns, in one snapshot).
+ */
 struct window {
-	uint64_t t0;
+	uint64_t t0, t1;
 	uint64_t b0[MAX_VGPUS];	/* busy_ns */
 	uint64_t s0[MAX_VGPUS];	/* slices */
+	uint64_t d0[MAX_VGPUS], d1[MAX_VGPUS];	/* sched_debt_ns */
 };
 
 static void measure_begin(struct __test_metadata *_metadata,
@@ -117,27 +121,28 @@ static void measure_begin(struct __test_metadata *_metadata,
 		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
 		w->b0[i] = st.busy_ns;
 		w->s0[i] = st.slices;
+		w->d0[i] = st.sched_debt_ns;
 	}
 }
 
 /* Each vGPU's engine time as a fraction of the window, in share[]; the sum. */
 static double measure_end(struct __test_metadata *_metadata,
-			  FIXTURE_DATA(sched) *self, const struct window *w,
+			  FIXTURE_DATA(sched) *self, struct window *w,
 			  double share[MAX_VGPUS])
 {
 	struct mdgpu_vgpu_stats st;
 	double sum = 0;
 	unsigned int i;
-	uint64_t t1;
 
 	for (i = 0; i < self->n; i++) {
 		EXPECT_OK(mdgpu_vgpu_stats(self->g[i].uuid, &st));
 		share[i] = (double)(st.busy_ns - w->b0[i]);
+		w->d1[i] = st.sched_debt_ns;
 	}
-	t1 = eng_now_ns();
+	w->t1 = eng_now_ns();
 	/* Both reads took time: the window is what lies between them. */
 	for (i = 0; i < self->n; i++) {
-		share[i] /= (double)(t1 - w->t0);
+		share[i] /= (double)(w->t1 - w->t0);
 		sum += share[i];
 	}
 	return sum;
@@ -145,17 +150,40 @@ static double measure_end(struct __test_metadata *_metadata,
 
 /*
  * Engine time of vGPUs [0, n) over about @ms of wall-clock time, as a
- * fraction of that time, in share[]; returns the sum.
+ * fraction of that time, in share[]; returns the sum. The window's
+ * snapshots go to *@w.
  */
+static double measure_window(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(sched) *self, unsigned int ms,
+			     struct window *w, double share[MAX_VGPUS])
+{
+	measure_begin(_metadata, self, w);
+	eng_sleep_ms(ms);
+	return measure_end(_metadata, self, w, share);
+}
+
+/* measure_window() when the snapshots do not matter. */
 static double measure(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(sched) *self, unsigned int ms,
 		      double share[MAX_VGPUS])
 {
 	struct window w;
 
-	measure_begin(_metadata, self, &w);
-	eng_sleep_ms(ms);
-	return measure_end(_metadata, self, &w, share);
+	return measure_window(_metadata, self, ms, &w, share);
+}
+
+/*
+ * What vGPU @i under a quota got for the periods of window @w: its share
+ * (from measure_end()), plus the debt it came in with (run before the
+ * window, repaid in it), less the debt it left with (run ahead of later
+ * periods). A slice that overruns its budget is charged as debt, so this
+ * is what the scheduler granted, whenever the host let the vGPU run it.
+ */
+static double quota_got(const struct window *w, const double *share,
+			unsigned int i)
+{
+	return share[i] + ((double)w->d0[i] - (double)w->d1[i]) /
+			  (double)(w->t1 - w->t0);
 }
 
 static void log_shares(struct __test_metadata *_metadata, const char *what,
@@ -316,6 +344,7 @@ TEST_F(sched, weights_give_proportional_shares)
 TEST_F(sched, cap_of_20_percent_holds_and_the_rest_is_used)
 {
 	double share[MAX_VGPUS], sum;
+	struct window w;
 	unsigned int cap;
 
 	add_vgpus(_metadata, self, "16m", 2);
@@ -326,9 +355,9 @@ TEST_F(sched, cap_of_20_percent_holds_and_the_rest_is_used)
 	make_busy(_metadata, self, 0);
 	make_busy(_metadata, self, 1);
 	eng_sleep_ms(250);		/* a full period with the cap in force */
-	sum = measure(_metadata, self, 1500, share);
+	sum = measure_window(_metadata, self, 1500, &w, share);
 	log_shares(_metadata, "cap 20% vs uncapped", share, 2);
-	EXPECT_SHARE(0.20, share[0], "capped vGPU");
+	EXPECT_SHARE(0.20, quota_got(&w, share, 0), "capped vGPU (debts counted)");
 	EXPECT_LT(0.5, share[1]) TH_LOG("the uncapped vGPU gets only %.1f%%",
 					100 * share[1]);
 	EXPECT_LT(0.7, sum) TH_LOG("engine busy only %.1f%%", 100 * sum);
@@ -338,15 +367,17 @@ TEST_F(sched, cap_of_20_percent_holds_and_the_rest_is_used)
 TEST_F(sched, cap_limits_a_lone_vgpu)
 {
 	double share[MAX_VGPUS];
+	struct window w;
 
 	add_vgpus(_metadata, self, "16m", 1);
 	set_policy(_metadata, self, "weighted");
 	ASSERT_OK(mdgpu_vgpu_cap_set(self->g[0].uuid, 20));
 	make_busy(_metadata, self, 0);
 	eng_sleep_ms(250);
-	measure(_metadata, self, 1500, share);
+	measure_window(_metadata, self, 1500, &w, share);
 	log_shares(_metadata, "cap 20% alone", share, 1);
-	EXPECT_SHARE(0.20, share[0], "capped vGPU alone");
+	EXPECT_SHARE(0.20, quota_got(&w, share, 0),
+		     "capped vGPU alone (debts counted)");
 }
 
 /*
@@ -356,32 +387,69 @@ TEST_F(sched, cap_limits_a_lone_vgpu)
 TEST_F(sched, fixed_share_gives_a_lone_vgpu_its_quarter)
 {
 	double share[MAX_VGPUS];
+	struct window w;
 
 	add_vgpus(_metadata, self, "1g", 1);
 	set_policy(_metadata, self, "fixed_share");
 	make_busy(_metadata, self, 0);
 	eng_sleep_ms(250);
-	measure(_metadata, self, 1500, share);
+	measure_window(_metadata, self, 1500, &w, share);
 	log_shares(_metadata, "fixed_share, one busy 1g", share, 1);
-	EXPECT_SHARE(0.25, share[0], "one busy 1g vGPU");
+	EXPECT_SHARE(0.25, quota_got(&w, share, 0),
+		     "one busy 1g vGPU (debts counted)");
 }
 
 TEST_F(sched, fixed_share_keeps_an_idle_vgpus_share_unused)
 {
 	double share[MAX_VGPUS], sum;
+	struct window w;
 
 	add_vgpus(_metadata, self, "1g", 3);	/* the third stays idle */
 	set_policy(_metadata, self, "fixed_share");
 	make_busy(_metadata, self, 0);
 	make_busy(_metadata, self, 1);
 	eng_sleep_ms(250);
-	sum = measure(_metadata, self, 1500, share);
+	sum = measure_window(_metadata, self, 1500, &w, share);
 	log_shares(_metadata, "fixed_share, two busy 1g + one idle", share, 3);
-	EXPECT_SHARE(0.25, share[0], "busy 1g vGPU 0");
-	EXPECT_SHARE(0.25, share[1], "busy 1g vGPU 1");
+	EXPECT_SHARE(0.25, quota_got(&w, share, 0),
+		     "busy 1g vGPU 0 (debts counted)");
+	EXPECT_SHARE(0.25, quota_got(&w, share, 1),
+		     "busy 1g vGPU 1 (debts counted)");
 	EXPECT_EQ(0.0, share[2]) TH_LOG("the idle vGPU ran");
 	/* Not work-conserving: 50%, not 100%. */
 	EXPECT_SHARE(0.50, sum, "engine busy");
+}
+
+/*
+ * Where the slices of [t0, t1) fell: how many periods had one, and the
+ * longest time with none (a starved engine thread shows as gaps).
+ */
+static void log_window_slices(struct __test_metadata *_metadata,
+			      const struct mdgpu_slice *log, int count,
+			      uint64_t t0, uint64_t t1)
+{
+	uint64_t last = t0, gap = 0, periods = 0, period = UINT64_MAX;
+	double ran = 0;
+	int i, n = 0;
+
+	for (i = 0; i < count; i++) {
+		if (log[i].start_ns < t0 || log[i].start_ns >= t1)
+			continue;
+		n++;
+		ran += log[i].actual_ns;
+		if (log[i].start_ns - last > gap)
+			gap = log[i].start_ns - last;
+		last = log[i].start_ns;
+		if ((log[i].start_ns - t0) / PERIOD_NS != period) {
+			period = (log[i].start_ns - t0) / PERIOD_NS;
+			periods++;
+		}
+	}
+	if (t1 - last > gap)
+		gap = t1 - last;
+	TH_LOG("slice log: %d slices in the window (%.1f ms run), in %" PRIu64 " of %" PRIu64 " periods; longest time without one %.1f ms",
+	       n, ran / ENG_MS, periods, (t1 - t0 + PERIOD_NS - 1) / PERIOD_NS,
+	       (double)gap / ENG_MS);
 }
 
 /*
@@ -391,10 +459,12 @@ TEST_F(sched, fixed_share_keeps_an_idle_vgpus_share_unused)
  *
  * A slice that overran its budget (a timer or the whole host waking up
  * late) is charged and repaid from the next periods, up to one period of
- * debt: at 390 us a period an 80 ms overrun takes 200 periods to repay.
- * So the window starts once the vGPU owes nothing, and what it may get
- * above its quota is what it owes at the end (plus any overrun beyond the
- * one period of debt the scheduler keeps).
+ * debt: at 390 us a period a 30 ms overrun (seen on the debug kernel)
+ * takes 77 periods, longer than the window, to repay. So what the vGPU
+ * got for the window's periods is what it ran, plus the debt it came in
+ * with (run before the window, repaid in it), less the debt it leaves
+ * with (run in the window ahead of later periods). Both debts are read
+ * in the same snapshot as busy_ns.
  *
  * A period that went by while the host did not run the engine thread at
  * all (a starved debug-kernel guest) cannot be served; the scheduler
@@ -402,41 +472,26 @@ TEST_F(sched, fixed_share_keeps_an_idle_vgpus_share_unused)
  */
 TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 {
-	const double quota = 1.0 / 256, window = 3000.0 * ENG_MS;
+	const double quota = 1.0 / 256;
 	struct mdgpu_slice log[64];
-	struct mdgpu_vgpu_stats st;
-	double share[MAX_VGPUS], excess = 0, debt0, served;
+	double share[MAX_VGPUS], excess = 0, window, got, served;
 	uint64_t missed0, missed1;
-	unsigned int waited;
+	struct window w;
 	int i, count;
 
 	add_vgpus(_metadata, self, "16m", 1);
 	set_policy(_metadata, self, "fixed_share");
 	make_busy(_metadata, self, 0);
 	eng_sleep_ms(250);
-	/*
-	 * Where every slice overruns (6.1 under TCG), some debt is almost
-	 * always owed: wait until it is below one quota, and count what is
-	 * owed at the start against the lower bound.
-	 */
-	for (waited = 0;; waited += 50) {
-		ASSERT_OK(mdgpu_vgpu_stats(self->g[0].uuid, &st));
-		debt0 = st.sched_debt_ns;
-		if (debt0 < quota * PERIOD_NS)
-			break;
-		ASSERT_GT(30000, waited)
-			TH_LOG("still %" PRIu64 " ns of debt after 30 s (at most one period is kept)",
-			       st.sched_debt_ns);
-		eng_sleep_ms(50);
-	}
-	if (waited)
-		TH_LOG("waited %u ms for the vGPU to repay an overrun", waited);
 	ASSERT_OK(mdgpu_pgpu_read_u64(self->pgpu, "mdgpu/sched_periods_missed",
 				      &missed0));
-	measure(_metadata, self, 3000, share);
-	ASSERT_OK(mdgpu_vgpu_stats(self->g[0].uuid, &st));
+	measure_begin(_metadata, self, &w);
+	eng_sleep_ms(3000);
+	measure_end(_metadata, self, &w, share);
 	ASSERT_OK(mdgpu_pgpu_read_u64(self->pgpu, "mdgpu/sched_periods_missed",
 				      &missed1));
+	window = w.t1 - w.t0;
+	got = quota_got(&w, share, 0);
 	/* Periods the thread overslept, as a fraction of the window. */
 	served = 1 - (missed1 - missed0) * PERIOD_NS / window;
 	if (served < 0)
@@ -446,13 +501,20 @@ TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 	for (i = 0; i < count; i++)
 		if (log[i].actual_ns > log[i].target_ns + PERIOD_NS)
 			excess += log[i].actual_ns - log[i].target_ns - PERIOD_NS;
-	TH_LOG("fixed_share, one busy 16m: %.3f%% of the engine (1/256 = %.3f%%), %.3f%% still owed, %" PRIu64 " periods overslept",
-	       100 * share[0], 100 * quota, 100 * st.sched_debt_ns / window,
-	       missed1 - missed0);
-	EXPECT_LE(quota * served * (1 - TOL) - debt0 / window, share[0])
-		TH_LOG("below its quota (in the periods the host ran the engine) less what it owed at the start");
-	EXPECT_GE(quota * (1 + TOL) + (st.sched_debt_ns + excess) / window, share[0])
-		TH_LOG("above its quota plus what it owes");
+	log_window_slices(_metadata, log, count, w.t0, w.t1);
+	TH_LOG("fixed_share, one busy 16m: ran %.3f%% of the engine, owed %.3f%% before and %.3f%% after: got %.3f%% (1/256 = %.3f%%), %" PRIu64 " periods overslept",
+	       100 * share[0], 100 * w.d0[0] / window, 100 * w.d1[0] / window,
+	       100 * got, 100 * quota, missed1 - missed0);
+	EXPECT_LE(quota * served * (1 - TOL), got) {
+		TH_LOG("below its quota (in the periods the host ran the engine)");
+		for (i = 0; i < count; i++)
+			TH_LOG("slice at %+.3f ms: target %.1f us, ran %.1f us",
+			       ((double)log[i].start_ns - (double)w.t0) / ENG_MS,
+			       (double)log[i].target_ns / 1000,
+			       (double)log[i].actual_ns / 1000);
+	}
+	EXPECT_GE(quota * (1 + TOL) + excess / window, got)
+		TH_LOG("above its quota (plus overruns beyond the one period of debt kept)");
 }
 
 /* A new weight counts from the next window on. */
