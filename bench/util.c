@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "bench.h"
 
 uint64_t bench_now_ns(void)
@@ -183,88 +185,87 @@ int bench_remove(const char *uuid)
 	return mdgpu_vgpu_remove(uuid);
 }
 
-/* The results: JSON text collected in memory, written at close. */
-static FILE *results;
+/*
+ * The results: one JSON document ("rows": figures, "facts": numbers),
+ * written out again after every addition so that a run cut short still
+ * leaves what it measured.
+ */
+static struct json_object *results, *results_rows, *results_facts;
 static const char *results_path;
-static bool first_row = true;
+
+static void results_write(void)
+{
+	if (results && json_object_to_file_ext(results_path, results,
+					       JSON_C_TO_STRING_PRETTY |
+					       JSON_C_TO_STRING_NOSLASHESCAPE))
+		bench_die("%s: %s", results_path, json_util_get_last_err());
+}
 
 void bench_results_open(const char *path)
 {
 	results_path = path;
-	results = fopen(path, "w");
-	if (!results)
-		bench_die("%s", path);
-	fprintf(results, "{\n  \"rows\": [");
+	results = json_object_new_object();
+	results_rows = json_object_new_array();
+	results_facts = json_object_new_object();
+	if (!results || !results_rows || !results_facts)
+		bench_die("results: out of memory");
+	json_object_object_add(results, "rows", results_rows);
+	json_object_object_add(results, "facts", results_facts);
+	results_write();
 }
 
-static void json_num(FILE *f, double v)
+/* A measured value; null where there is none (NaN or negative). */
+static struct json_object *json_num(double v)
 {
-	if (isnan(v) || v < 0)
-		fprintf(f, "null");
-	else
-		fprintf(f, "%.6g", v);
+	return isnan(v) || v < 0 ? NULL : json_object_new_double(v);
 }
 
-static void json_str(FILE *f, const char *s)
+static struct json_object *json_str(const char *s)
 {
-	if (s)
-		fprintf(f, "\"%s\"", s);
-	else
-		fprintf(f, "null");
+	return s ? json_object_new_string(s) : NULL;
 }
 
 void bench_figure(const struct bench_figure *fig)
 {
-	FILE *f = results;
+	struct json_object *row;
 
 	bench_print(fig);
-	if (!f)
+	if (!results)
 		return;
-	fprintf(f, "%s\n    {\"group\": ", first_row ? "" : ",");
-	first_row = false;
-	json_str(f, fig->group);
-	fprintf(f, ", \"metric\": ");
-	json_str(f, fig->metric);
-	fprintf(f, ", \"unit\": ");
-	json_str(f, fig->unit);
-	fprintf(f, ", \"better\": ");
-	json_str(f, fig->better);
-	fprintf(f, ", \"mdgpu\": ");
-	json_num(f, fig->mdgpu);
-	fprintf(f, ", \"peer\": ");
-	json_str(f, fig->peer);
-	fprintf(f, ", \"peer_value\": ");
-	json_num(f, fig->peer ? fig->peer_value : NAN);
-	fprintf(f, ", \"floor\": ");
-	json_str(f, fig->floor);
-	fprintf(f, ", \"floor_value\": ");
-	json_num(f, fig->floor ? fig->floor_value : NAN);
-	fprintf(f, "}");
-	fflush(f);
+	row = json_object_new_object();
+	if (!row)
+		bench_die("results: out of memory");
+	json_object_object_add(row, "group", json_str(fig->group));
+	json_object_object_add(row, "metric", json_str(fig->metric));
+	json_object_object_add(row, "unit", json_str(fig->unit));
+	json_object_object_add(row, "better", json_str(fig->better));
+	json_object_object_add(row, "mdgpu", json_num(fig->mdgpu));
+	json_object_object_add(row, "peer", json_str(fig->peer));
+	json_object_object_add(row, "peer_value",
+			       json_num(fig->peer ? fig->peer_value : NAN));
+	json_object_object_add(row, "floor", json_str(fig->floor));
+	json_object_object_add(row, "floor_value",
+			       json_num(fig->floor ? fig->floor_value : NAN));
+	json_object_array_add(results_rows, row);
+	results_write();
 }
-
-/* Facts go in a second array; kept apart until close. */
-static char facts[8192];
-static size_t facts_len;
 
 void bench_fact(const char *key, double value)
 {
-	int n = snprintf(facts + facts_len, sizeof(facts) - facts_len,
-			 "%s\n    \"%s\": %.6g", facts_len ? "," : "", key,
-			 isnan(value) ? -1 : value);
-
-	if (n > 0 && (size_t)n < sizeof(facts) - facts_len)
-		facts_len += n;
 	printf("  (%s = %.6g)\n", key, value);
+	if (!results)
+		return;
+	json_object_object_add(results_facts, key,
+			       json_object_new_double(isnan(value) ? -1 : value));
+	results_write();
 }
 
 void bench_results_close(void)
 {
 	if (!results)
 		return;
-	fprintf(results, "\n  ],\n  \"facts\": {%s\n  }\n}\n", facts);
-	if (fclose(results))
-		bench_die("%s", results_path);
+	results_write();
+	json_object_put(results);
 	results = NULL;
 }
 
