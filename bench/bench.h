@@ -47,6 +47,13 @@ void bench_samples_add(struct bench_samples *s, double v);
 /* Percentile @p (0-100) by nearest rank; sorts on first use. */
 double bench_pct(struct bench_samples *s, double p);
 double bench_mean(const struct bench_samples *s);
+/*
+ * Median of @a[i] / @b[i] over samples taken in pairs, in the order
+ * added (call before bench_pct() sorts either); NAN if they differ in
+ * number or are empty.
+ */
+double bench_paired_ratio(const struct bench_samples *a,
+			  const struct bench_samples *b);
 void bench_samples_free(struct bench_samples *s);
 
 /* Fail with a message and the library's last error; exits. */
@@ -99,6 +106,8 @@ struct bench_figure {
 	double peer_value;
 	const char *floor;
 	double floor_value;
+	/* Paired ratios (bench_paired_ratio()); 0: mdgpu / value instead. */
+	double ratio_peer, ratio_floor;
 };
 
 void bench_results_open(const char *path);

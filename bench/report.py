@@ -11,10 +11,11 @@ build and load lists) and writes
     DIR/results.csv    the table's rows
     DIR/table.txt      the plain-text table (also printed)
     DIR/trap_latency.png, lifecycle_latency.png, sched_shares.png
-Ratios are mdgpu / peer and mdgpu / floor. A figure where mdgpu is more
-than 10 % worse than its peer (in the figure's "better" direction) is
-marked LOSS, more than 10 % better WIN; within 10 % is noise on this
-machine and marked "~".
+Ratios are mdgpu / peer and mdgpu / floor; a figure measured in pairs
+brings the median of its per-round ratios instead. A figure where mdgpu
+is more than 10 % worse than its peer (in the figure's "better"
+direction) is marked LOSS, more than 10 % better WIN; within 10 % is
+noise on this machine and marked "~".
 """
 import argparse
 import csv
@@ -270,8 +271,11 @@ def main():
     eng = load(os.path.join(d, "engine_bench-%s.json" % args.kernel))
     rows += sched_rows(eng)
     for r in rows:
-        r["ratio_peer"] = ratio(r["mdgpu"], r["peer_value"])
-        r["ratio_floor"] = ratio(r["mdgpu"], r["floor_value"])
+        # A figure measured in pairs brings its own (paired) ratios.
+        if r.get("ratio_peer") is None:
+            r["ratio_peer"] = ratio(r["mdgpu"], r["peer_value"])
+        if r.get("ratio_floor") is None:
+            r["ratio_floor"] = ratio(r["mdgpu"], r["floor_value"])
         r["verdict"] = verdict(r)
 
     peers = []

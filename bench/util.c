@@ -83,6 +83,22 @@ double bench_mean(const struct bench_samples *s)
 	return s->n ? sum / s->n : NAN;
 }
 
+double bench_paired_ratio(const struct bench_samples *a,
+			  const struct bench_samples *b)
+{
+	struct bench_samples r = { 0 };
+	double median;
+	size_t i;
+
+	if (a->sorted || b->sorted || a->n != b->n || !a->n)
+		return NAN;
+	for (i = 0; i < a->n; i++)
+		bench_samples_add(&r, a->v[i] / b->v[i]);
+	median = bench_pct(&r, 50);
+	bench_samples_free(&r);
+	return median;
+}
+
 void bench_samples_free(struct bench_samples *s)
 {
 	free(s->v);
@@ -246,6 +262,12 @@ void bench_figure(const struct bench_figure *fig)
 	json_object_object_add(row, "floor", json_str(fig->floor));
 	json_object_object_add(row, "floor_value",
 			       json_num(fig->floor ? fig->floor_value : NAN));
+	if (fig->ratio_peer > 0)
+		json_object_object_add(row, "ratio_peer",
+				       json_num(fig->ratio_peer));
+	if (fig->ratio_floor > 0)
+		json_object_object_add(row, "ratio_floor",
+				       json_num(fig->ratio_floor));
 	json_object_array_add(results_rows, row);
 	results_write();
 }

@@ -92,17 +92,26 @@ static void device_round(struct bench_driver *d, char *src, char *dst,
 		bench_die("remove %s", uuid);
 }
 
+/*
+ * The three cases of a round run back to back, so the ratios are the
+ * medians of each round's own: a host that drifts between rounds (runs
+ * here differ by 20 % or more) moves all three together.
+ */
 static void figure(const char *metric, const char *unit, const char *better,
 		   struct bench_samples *s, bool peer, const char *floor)
 {
 	struct bench_figure f = {
 		.group = "vram", .metric = metric, .unit = unit,
-		.better = better, .mdgpu = bench_pct(&s[MDGPU], 50),
-		.peer = peer ? "mbochs" : NULL,
-		.peer_value = peer ? bench_pct(&s[PEER], 50) : NAN,
-		.floor = floor, .floor_value = bench_pct(&s[FLOOR], 50),
+		.better = better, .peer = peer ? "mbochs" : NULL,
+		.floor = floor,
 	};
 
+	/* Before bench_pct() sorts the samples out of their rounds. */
+	f.ratio_peer = peer ? bench_paired_ratio(&s[MDGPU], &s[PEER]) : NAN;
+	f.ratio_floor = bench_paired_ratio(&s[MDGPU], &s[FLOOR]);
+	f.mdgpu = bench_pct(&s[MDGPU], 50);
+	f.peer_value = peer ? bench_pct(&s[PEER], 50) : NAN;
+	f.floor_value = bench_pct(&s[FLOOR], 50);
 	bench_figure(&f);
 }
 
