@@ -43,9 +43,9 @@ sysfs = tap.sysfs
 Failure = tap.Failure
 
 
-def run(*argv, ok=True, stdin=None):
+def run(*argv, ok=True, stdin=None, timeout=120):
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
-                       timeout=120)
+                       timeout=timeout)
     if ok and p.returncode:
         raise Failure("%s: exit %d: %s" % (" ".join(argv), p.returncode,
                                             (p.stderr or p.stdout).strip()))
@@ -314,9 +314,16 @@ def start_daemons():
         if libvirtd.poll() is not None:
             raise Failure("libvirtd exited with %d: %s" % (
                 libvirtd.returncode, libvirtd_log()))
-        if os.path.exists("/run/libvirt/libvirt-sock") and \
-                not virsh("version", ok=False).returncode:
-            return
+        if os.path.exists("/run/libvirt/libvirt-sock"):
+            # The first answer can take minutes (debug kernel): wait for
+            # it within DAEMON_WAIT, not within one command's timeout.
+            try:
+                if not virsh("version", ok=False,
+                             timeout=max(1, end - time.monotonic())
+                             ).returncode:
+                    return
+            except subprocess.TimeoutExpired:
+                pass
         if time.monotonic() > end:
             raise Failure("libvirtd does not answer: %s" % libvirtd_log())
         time.sleep(0.5)
