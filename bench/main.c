@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[a], "trap"))
 			bench_trap(&drivers[0], &drivers[1], rounds);
 		else if (!strcmp(argv[a], "vram"))
-			bench_vram(&drivers[0], &mbochs_medium, rounds / 8 + 1);
+			bench_vram(&drivers[0], &mbochs_medium, rounds / 2 + 1);
 		else if (!strcmp(argv[a], "lifecycle"))
 			bench_lifecycle(drivers, sizeof(drivers) / sizeof(drivers[0]),
 					cycles, peer_cycles, batch);
