@@ -422,6 +422,14 @@ static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
 
+	/*
+	 * The singleton device set the VFIO core would make, but checked:
+	 * __vfio_register_dev() ignores a failed allocation there and
+	 * registers a device whose first open dereferences a NULL set.
+	 */
+	ret = vfio_assign_device_set(&vgpu->vdev, &vgpu->vdev);
+	if (ret)
+		goto err_put;
 	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
 	if (ret)
 		goto err_put;
