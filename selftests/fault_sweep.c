@@ -20,7 +20,8 @@
  * devtmpfs on a best-effort basis (a failed allocation there is ignored),
  * and udev makes it from the uevent on a real host. The test VM runs no
  * udev, so when a create absorbed such a fault the sweep makes the node
- * the way udev would (from /sys/class/vfio/N/dev) and counts it.
+ * the way udev would (from /sys/class/vfio/N/dev), counts it, and unlinks
+ * it after the remove as udev would (devtmpfs leaves nodes it did not make).
  *
  * Needs CONFIG_FAULT_INJECTION with debugfs (the 6.12-debug kernel);
  * skipped elsewhere.
@@ -46,11 +47,12 @@
 
 static int nth_fd = -1;
 static unsigned int nodes_made;	/* /dev/vfio/N made in udev's place */
+static char node_made[64];	/* the current one, unlinked at teardown */
 
 /* Make /dev/vfio/N of @uuid's group if devtmpfs did not (see above). */
 static int group_node_like_udev(const char *uuid)
 {
-	char path[64], sys[64], dev[32];
+	char path[sizeof(node_made)], sys[64], dev[32];
 	unsigned int major, minor;
 	int group = mdgpu_vgpu_iommu_group(uuid), ret;
 
@@ -61,12 +63,13 @@ static int group_node_like_udev(const char *uuid)
 		return 0;
 	snprintf(sys, sizeof(sys), "/sys/class/vfio/%d/dev", group);
 	ret = mdgpu_sysfs_read(sys, dev, sizeof(dev));
-	if (ret)
+	if (ret < 0)	/* else the length read */
 		return ret;
 	if (sscanf(dev, "%u:%u", &major, &minor) != 2)
 		return mdgpu_fail(EPROTO, "group %d: dev \"%s\"", group, dev);
 	if (mknod(path, S_IFCHR | 0600, makedev(major, minor)))
 		return mdgpu_fail(errno, "mknod %s", path);
+	memcpy(node_made, path, sizeof(node_made));
 	nodes_made++;
 	return 0;
 }
@@ -283,6 +286,9 @@ static int teardown(void)
 	st.exists = false;
 	if (ret)
 		return ret;
+	if (node_made[0] && unlink(node_made))
+		return mdgpu_fail(errno, "unlink %s", node_made);
+	node_made[0] = '\0';
 	if (mdgpu_test_check_pgpu(st.pgpu, &st.model, msg, sizeof(msg)))
 		return mdgpu_fail(EPROTO, "pGPU accounting: %s", msg);
 	return 0;
@@ -451,13 +457,13 @@ int main(int argc, char **argv)
 			mdgpu_clear_error();
 			ret = op->post(ret);
 			if (ret && bad++ < 5)
-				printf("# %s, fault %u: %s\n", op->name, n,
-				       mdgpu_last_error());
+				printf("# %s, fault %u: %s (returned %d)\n",
+				       op->name, n, mdgpu_last_error(), ret);
 			mdgpu_clear_error();
 			ret = teardown();
 			if (ret && bad++ < 5)
-				printf("# %s, fault %u: cleanup: %s\n", op->name,
-				       n, mdgpu_last_error());
+				printf("# %s, fault %u: cleanup: %s (returned %d)\n",
+				       op->name, n, mdgpu_last_error(), ret);
 		}
 		printf("# %s: %u failure points in %.1f s, %" PRIu64
 		       " absorbed (%u missing /dev/vfio nodes made as udev would); results:\n",
