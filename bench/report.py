@@ -85,6 +85,9 @@ def sched_rows(eng):
         add("%s N=4 Jain fairness" % p, "index", "higher", r["jain"])
         add("%s N=4 max share error" % p, "%", "lower",
             100 * r["max_share_error"])
+        if r.get("max_share_error_settled") is not None:
+            add("%s N=4 share error, debts settled" % p, "%", "lower",
+                100 * r["max_share_error_settled"])
         add("%s N=4 slice overshoot p99" % p, "us", "lower",
             r["overshoot_us"]["p99"])
         if r.get("gap_us"):
