@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		.name = "mbochs", .type = "mbochs-medium",
 	};
 	unsigned int rounds = 40, cycles = 10000, peer_cycles = 1000;
-	unsigned int batch = 1000, target = 1024;
+	unsigned int batch = 100, target = 1024;
 	const char *json = NULL;
 	unsigned int i;
 	int a;
