@@ -55,6 +55,22 @@ static void batch(struct bench_driver *d, unsigned int n, struct life *l)
 	l->ns += bench_now_ns() - t0;
 }
 
+static void life_free(struct life *l)
+{
+	bench_samples_free(&l->us);
+	bench_samples_free(&l->create_us);
+	bench_samples_free(&l->remove_us);
+}
+
+/* The fact "life_<driver>_<what>". */
+static void life_fact(const char *driver, const char *what, double value)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "life_%s_%s", driver, what);
+	bench_fact(name, value);
+}
+
 static double rate(const struct life *l)
 {
 	return l->ns ? l->done / (l->ns / 1e9) : NAN;
@@ -135,35 +151,25 @@ void bench_lifecycle(struct bench_driver *drivers, unsigned int nr,
 		bench_figure(&f);
 	}
 	for (i = 0; i < nr; i++) {
+		const char *d = drivers[i].name;
+
 		if (!drivers[i].present)
 			continue;
-		snprintf(name, sizeof(name), "life_%s_cycles", drivers[i].name);
-		bench_fact(name, life[i].done);
-		snprintf(name, sizeof(name), "life_%s_create_p50_us",
-			 drivers[i].name);
-		bench_fact(name, bench_pct(&life[i].create_us, 50));
-		snprintf(name, sizeof(name), "life_%s_remove_p50_us",
-			 drivers[i].name);
-		bench_fact(name, bench_pct(&life[i].remove_us, 50));
+
+		life_fact(d, "cycles", life[i].done);
+		life_fact(d, "create_p50_us", bench_pct(&life[i].create_us, 50));
+		life_fact(d, "remove_p50_us", bench_pct(&life[i].remove_us, 50));
 		/* which half of the cycle a tail comes from */
-		snprintf(name, sizeof(name), "life_%s_create_p99_us",
-			 drivers[i].name);
-		bench_fact(name, bench_pct(&life[i].create_us, 99));
-		snprintf(name, sizeof(name), "life_%s_remove_p99_us",
-			 drivers[i].name);
-		bench_fact(name, bench_pct(&life[i].remove_us, 99));
-		snprintf(name, sizeof(name), "life_%s", drivers[i].name);
+		life_fact(d, "create_p99_us", bench_pct(&life[i].create_us, 99));
+		life_fact(d, "remove_p99_us", bench_pct(&life[i].remove_us, 99));
+		snprintf(name, sizeof(name), "life_%s", d);
 		bench_write_cdf(name, &life[i].us);
-		bench_samples_free(&life[i].us);
-		bench_samples_free(&life[i].create_us);
-		bench_samples_free(&life[i].remove_us);
+		life_free(&life[i]);
 	}
-	bench_fact("life_mdgpu_alone_cycles", solo.done);
+	life_fact(drivers[0].name, "alone_cycles", solo.done);
 	if (solo.done)
-		bench_fact("life_mdgpu_alone_per_s", rate(&solo));
-	bench_samples_free(&solo.us);
-	bench_samples_free(&solo.create_us);
-	bench_samples_free(&solo.remove_us);
+		life_fact(drivers[0].name, "alone_per_s", rate(&solo));
+	life_free(&solo);
 	bench_fact("life_all_grown_kib", end.used_kib - start.used_kib);
 	bench_fact("life_all_slab_grown_kib", end.slab_kib - start.slab_kib);
 }

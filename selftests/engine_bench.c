@@ -216,6 +216,12 @@ static void slice_stats(const struct slices *sl, struct fair_row *row,
 	free(gap);
 }
 
+/* |@s - @expected| as a part of @expected. */
+static double rel_err(double s, double expected)
+{
+	return (s > expected ? s - expected : expected - s) / expected;
+}
+
 static void fairness_run(const char *policy, unsigned int n,
 			 struct fair_row *row, struct slices *sl)
 {
@@ -270,21 +276,17 @@ static void fairness_run(const char *policy, unsigned int n,
 
 		row->min_share = s < row->min_share ? s : row->min_share;
 		row->max_share = s > row->max_share ? s : row->max_share;
-		err = (s > row->expected ? s - row->expected :
-		       row->expected - s) / row->expected;
+		err = rel_err(s, row->expected);
 		row->max_err = err > row->max_err ? err : row->max_err;
 		if (!fixed)
 			continue;
 		/*
-		 * A slice that overruns its budget is charged as debt and
-		 * repaid in later periods; one overrun near the end of the
-		 * window shows as a share above the quota. Settled: what the
-		 * scheduler granted for the window's periods, i.e. the share
-		 * plus the debt brought in less the debt left over.
+		 * One overrun near the end of the window, charged as debt and
+		 * repaid after it, shows as a share above the quota; settled,
+		 * it is what the scheduler granted for the window.
 		 */
-		s += ((double)d0[i] - (double)d1[i]) / (double)(t1 - t0);
-		err = (s > row->expected ? s - row->expected :
-		       row->expected - s) / row->expected;
+		err = rel_err(eng_quota_got(share[i], d0[i], d1[i], t1 - t0),
+			      row->expected);
 		row->max_err_settled = err > row->max_err_settled ?
 				       err : row->max_err_settled;
 	}

@@ -203,3 +203,10 @@ double eng_percentile(const double *sorted, size_t n, double p)
 		rank = n;
 	return sorted[rank - 1];
 }
+
+double eng_quota_got(double share, uint64_t debt_start, uint64_t debt_end,
+		     uint64_t window_ns)
+{
+	return share + ((double)debt_start - (double)debt_end) /
+		       (double)window_ns;
+}

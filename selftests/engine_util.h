@@ -76,5 +76,14 @@ double eng_jain(const double *x, unsigned int n);
 void eng_sort(double *x, size_t n);
 /* The @p-th percentile (0-100) of @n sorted values (nearest rank). */
 double eng_percentile(const double *sorted, size_t n, double p);
+/*
+ * What a vGPU under a quota was granted for a window of @window_ns: the
+ * @share of it that it ran, plus the debt it came in with (run before the
+ * window, repaid in it), less the debt it left with (run ahead of later
+ * periods). A slice that overruns its budget is charged as debt, so this
+ * is what the scheduler granted, whenever the host let the vGPU run it.
+ */
+double eng_quota_got(double share, uint64_t debt_start, uint64_t debt_end,
+		     uint64_t window_ns);
 
 #endif /* ENGINE_UTIL_H */

@@ -172,18 +172,11 @@ static double measure(struct __test_metadata *_metadata,
 	return measure_window(_metadata, self, ms, &w, share);
 }
 
-/*
- * What vGPU @i under a quota got for the periods of window @w: its share
- * (from measure_end()), plus the debt it came in with (run before the
- * window, repaid in it), less the debt it left with (run ahead of later
- * periods). A slice that overruns its budget is charged as debt, so this
- * is what the scheduler granted, whenever the host let the vGPU run it.
- */
+/* What vGPU @i under a quota was granted for window @w (eng_quota_got()). */
 static double quota_got(const struct window *w, const double *share,
 			unsigned int i)
 {
-	return share[i] + ((double)w->d0[i] - (double)w->d1[i]) /
-			  (double)(w->t1 - w->t0);
+	return eng_quota_got(share[i], w->d0[i], w->d1[i], w->t1 - w->t0);
 }
 
 static void log_shares(struct __test_metadata *_metadata, const char *what,
