@@ -7,7 +7,9 @@
  *   - open, region access, ring submission, reset, mmap, IRQ wiring, close,
  *   - sysfs reads and writes of vGPU and pGPU attributes,
  *   - PCI hot-remove and rescan of a pGPU,
- *   - module unload (refused while a vGPU is open) and reload.
+ *   - module unload (refused while a vGPU is open) and reload,
+ *   - generic netlink dumps and lookups of pGPUs, types and vGPUs by an
+ *     unprivileged reader (uid 65534) while pGPUs come and go.
  *
  * PCI hot-remove and module unload take turns (a lock between those two
  * workers only): a write to a pGPU's PCI "remove" racing the removal of
@@ -24,6 +26,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,27 +34,34 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <mdgpu_netlink.h>
 
 #include "campaign.h"
 #include "engine_util.h"
 
 #define NR_SLOTS	12
 
-enum { W_CREATOR, W_OPENER, W_SYSFS, W_PCI, W_MODULE, NR_KINDS };
+enum { W_CREATOR, W_OPENER, W_SYSFS, W_PCI, W_MODULE, W_NETLINK, NR_KINDS };
 
-static const unsigned int nr_workers[NR_KINDS] = { 2, 3, 1, 1, 1 };
+static const unsigned int nr_workers[NR_KINDS] = { 2, 3, 1, 1, 1, 2 };
 
 enum op {
 	OP_CREATE, OP_REMOVE, OP_OPEN, OP_IO, OP_RING, OP_RESET, OP_MMAP,
-	OP_IRQ, OP_SYSFS, OP_PCI_REMOVE, OP_RESCAN, OP_UNLOAD, OP_LOAD, NR_OPS
+	OP_IRQ, OP_SYSFS, OP_PCI_REMOVE, OP_RESCAN, OP_UNLOAD, OP_LOAD,
+	OP_NL_DUMP, OP_NL_GET, NR_OPS
 };
 
 static const char *const op_names[NR_OPS] = {
 	"create", "remove", "open", "region I/O", "ring", "reset", "mmap",
 	"SET_IRQS", "sysfs", "PCI remove", "PCI rescan", "unload", "load",
+	"netlink dump", "netlink get",
 };
 
 struct shared {
@@ -288,6 +298,136 @@ static void module_worker(void)
 	}
 }
 
+/* A generic netlink request and its answer, on a raw socket. */
+struct nl_msg {
+	struct nlmsghdr nlh;
+	struct genlmsghdr genl;
+	char attrs[64];
+};
+
+static void nl_put_str(struct nl_msg *m, uint16_t type, const char *str)
+{
+	struct nlattr *a = (struct nlattr *)((char *)m + NLMSG_ALIGN(m->nlh.nlmsg_len));
+	size_t len = strlen(str) + 1;
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, str, len);
+	m->nlh.nlmsg_len = NLMSG_ALIGN(m->nlh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/*
+ * Send @m and read every answer until the end of a dump or the ACK. Each
+ * answer is checked for a well-formed header. Returns 0 or -errno.
+ * @family_id: out, the id a CTRL_CMD_GETFAMILY answer carries (or NULL).
+ */
+static int nl_talk(int fd, struct nl_msg *m, uint16_t *family_id)
+{
+	static char buf[65536];
+	struct nlmsghdr *h;
+	ssize_t n;
+	int len;
+
+	m->nlh.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (send(fd, m, m->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return errno == EINTR ? -EINTR : -errno;
+		len = n;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+		     h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != m->nlh.nlmsg_seq)
+				continue;	/* an answer to an older request */
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (h->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+				return -EPROTO;
+			if (family_id) {
+				struct nlattr *a = (struct nlattr *)
+					((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+				int left = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+				for (; left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+				       a->nla_len <= left;
+				     left -= NLA_ALIGN(a->nla_len),
+				     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+					if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
+						memcpy(family_id, (char *)a + NLA_HDRLEN,
+						       sizeof(*family_id));
+			}
+		}
+	}
+}
+
+static void nl_init(struct nl_msg *m, uint16_t type, uint8_t cmd, bool dump)
+{
+	static uint32_t seq;
+
+	memset(m, 0, sizeof(*m));
+	m->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m->nlh.nlmsg_type = type;
+	m->nlh.nlmsg_flags = dump ? NLM_F_DUMP : 0;
+	m->nlh.nlmsg_seq = ++seq;
+	m->genl.cmd = cmd;
+	m->genl.version = 1;
+}
+
+/*
+ * An unprivileged reader: every pGPU, type and vGPU dump, and the requests
+ * that name a pGPU, while the PCI and module workers take pGPUs away. The
+ * family is looked up again each round: a reload gives it a new id.
+ */
+static void netlink_worker(void)
+{
+	static const uint8_t dumps[] = {
+		MDGPU_CMD_PGPU_GET, MDGPU_CMD_TYPE_GET, MDGPU_CMD_VGPU_GET,
+	};
+	static const uint8_t gets[] = {
+		MDGPU_CMD_PGPU_GET, MDGPU_CMD_SLICE_LOG_GET, MDGPU_CMD_TYPE_GET,
+	};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char pgpu[MDGPU_PCI_NAME_SIZE];
+	struct nl_msg m;
+	uint16_t family;
+	unsigned int i;
+	int fd, ret;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+		_exit(3);
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		_exit(3);
+	while (!sh->stop) {
+		family = 0;
+		nl_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, false);
+		nl_put_str(&m, CTRL_ATTR_FAMILY_NAME, MDGPU_GENL_NAME);
+		if (nl_talk(fd, &m, &family) || !family) {
+			camp_sleep_ms(10);	/* unloaded */
+			continue;
+		}
+		for (i = 0; i < sizeof(dumps); i++) {
+			nl_init(&m, family, dumps[i], true);
+			if (camp_chance(30)) {
+				camp_pgpu(pgpu, camp_below(2));
+				nl_put_str(&m, MDGPU_A_PGPU, pgpu);
+			}
+			count(OP_NL_DUMP, nl_talk(fd, &m, NULL));
+		}
+		for (i = 0; i < sizeof(gets); i++) {
+			nl_init(&m, family, gets[i], gets[i] == MDGPU_CMD_TYPE_GET);
+			camp_pgpu(pgpu, camp_below(2));
+			nl_put_str(&m, MDGPU_A_PGPU, pgpu);
+			ret = nl_talk(fd, &m, NULL);
+			count(OP_NL_GET, ret);
+		}
+	}
+	close(fd);
+}
+
 /* Create, open, run a fence, close, remove: mdgpu works after the storm. */
 static int end_to_end(void)
 {
@@ -346,8 +486,11 @@ int main(int argc, char **argv)
 			case W_PCI:
 				pci_worker();
 				break;
-			default:
+			case W_MODULE:
 				module_worker();
+				break;
+			default:
+				netlink_worker();
 				break;
 			}
 			_exit(0);
