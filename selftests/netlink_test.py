@@ -183,6 +183,126 @@ def unprivileged_users_read_but_cannot_set():
 
 
 @test
+def sysfs_holder_is_hidden_from_unprivileged_users_too():
+    uuid = m.create_vgpu(P0)
+    v = m.Vgpu(uuid)              # open: a holder exists
+    path = "%s/%s/mdgpu/holder" % (m.MDEV, uuid)
+    try:
+        def child():
+            try:
+                with open(path) as f:
+                    return 2 if f.read().strip() else 0
+            except PermissionError:
+                return 0
+        status = as_nobody(child)
+        check(status == 0, "uid 65534 reads %s (status %d)" % (path, status))
+        with open("/proc/self/comm") as f:
+            want = "%d %s" % (os.getpid(), f.read().strip())
+        check(sysfs(path) == want, "root reads %r, want %r" % (sysfs(path), want))
+    finally:
+        v.close()
+        m.remove_vgpu(uuid)
+
+
+DRV = "/sys/bus/pci/drivers/mdgpu"
+
+
+def reader_loop(seconds):
+    """Every pGPU-keyed request, dumps and lookups, for @seconds; returns
+    an exit status: 0, or 1 if one failed with anything but ENODEV (the
+    pGPU is away) or returned a malformed answer."""
+    nl = m.Genl()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            for cmd in (m.CMD_PGPU_GET, m.CMD_TYPE_GET, m.CMD_VGPU_GET):
+                for _, a in nl.mdgpu(cmd, dump=True):
+                    if m.attr_str(a, m.A_PGPU) not in (P0, P1):
+                        return 1
+            nl.mdgpu(m.CMD_TYPE_GET, m.nla(m.A_PGPU, P1), dump=True)
+            nl.mdgpu(m.CMD_PGPU_GET, m.nla(m.A_PGPU, P1))
+            nl.mdgpu(m.CMD_SLICE_LOG_GET, m.nla(m.A_PGPU, P1))
+        except OSError as e:
+            if e.errno != errno.ENODEV:
+                return 1
+    return 0
+
+
+def spawn_reader(seconds):
+    """A child that drops to uid 65534 and runs reader_loop(); its output
+    goes nowhere, so a child stuck in the kernel holds no pipe open."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+        os._exit(reader_loop(seconds))
+    except BaseException:           # noqa: BLE001 - child must exit
+        os._exit(99)
+
+
+def wait_child(pid, timeout):
+    """The child's exit status, or None if it is still running after
+    @timeout seconds (left alone: it may be stuck in the kernel)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.1)
+    return None
+
+
+def write(path, val):
+    with open(path, "w") as f:
+        f.write(val)
+
+
+def wait_bound(pgpu, timeout=30):
+    """Until @pgpu is bound and registered as an mdev parent."""
+    end = time.monotonic() + timeout
+    while not os.path.exists("/sys/class/mdev_bus/%s/mdev_supported_types"
+                             % pgpu):
+        check(time.monotonic() < end, "%s did not come back" % pgpu)
+        time.sleep(0.05)
+
+
+@test
+def pgpu_requests_are_safe_while_a_pgpu_unbinds_and_is_pci_removed():
+    """Unprivileged readers loop every pGPU dump and lookup while root
+    unbinds and rebinds P1, then PCI-removes it and rescans: every answer
+    is whole or ENODEV, nobody crashes or hangs (a freed or half-removed
+    pGPU oopses inside genl_mutex and every later reader hangs)."""
+    seconds, cycles = 20, 0
+    readers = [spawn_reader(seconds) for _ in range(3)]
+    try:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            m.create_vgpu(P1)      # each removal takes a vGPU along
+            write(DRV + "/unbind", P1)
+            write(DRV + "/bind", P1)
+            wait_bound(P1)
+            m.create_vgpu(P1)
+            write("/sys/bus/pci/devices/%s/remove" % P1, "1")
+            write("/sys/bus/pci/rescan", "1")
+            wait_bound(P1)
+            cycles += 1
+    finally:
+        status = [wait_child(pid, seconds + 60) for pid in readers]
+    print("# %d unbind/bind + remove/rescan cycles under 3 readers" % cycles)
+    check(None not in status, "a reader is stuck in the kernel: %s" % status)
+    check(status == [0, 0, 0], "reader exit statuses %s" % status)
+    got = sorted(m.attr_str(a, m.A_PGPU)
+                 for _, a in m.Genl().mdgpu(m.CMD_PGPU_GET, dump=True))
+    check(got == [P0, P1], "pGPUs after the storm: %s" % got)
+
+
+@test
 def every_event_kind_is_delivered():
     nl = m.Genl()
     nl.subscribe_events()
