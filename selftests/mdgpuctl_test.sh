@@ -455,6 +455,34 @@ t "inventory --type --gpu --host; trait names exist in os-traits" test_inventory
 t "inventory --type of an unknown type fails naming it" \
 	expect 1 "type 3g on gpu .*: unknown type" "$CTL" inventory --type 3g
 
+# Placement names a provider with at most 200 characters: with the 17 of
+# "_pci_dddd_bb_ss_f" a host name may have 183.
+long_host() {
+	printf "%0${1}d" 0 | tr 0 h
+}
+
+test_inventory_host_limit() {
+	h=$(long_host 183)
+	json "$tmp/ih.json" "$CTL" inventory --gpu 0 --host "$h" -j || return 1
+	pycheck "$tmp/ih.json" "
+name = d['resource_providers'][0]['name']
+ck(name == '$h' + '_pci_' + '$gpu0'.replace(':', '_').replace('.', '_'), name)
+ck(len(name) == 200, 'length %d' % len(name))
+" || return 1
+	# The table shows the whole name, not a cut one.
+	"$CTL" inventory --gpu 0 --host "$h" >"$tmp/ih.txt" || return 1
+	grep -q "^provider: ${h}_pci_" "$tmp/ih.txt" ||
+		{ cat "$tmp/ih.txt"; echo "provider name cut in the table"; return 1; }
+}
+t "inventory --host of 183 characters: 200-character provider names, whole" \
+	test_inventory_host_limit
+t "inventory --host of 184 characters is refused: provider name too long" \
+	expect 2 "--host: .*184 characters.* at most 183" \
+	"$CTL" inventory --host "$(long_host 184)"
+t "inventory --host of 300 characters is refused, nothing overflows" \
+	expect 2 "--host: .*300 characters.* at most 183" \
+	"$CTL" inventory --host "$(long_host 300)"
+
 # --- engine workload: top, slice log, holder, state, events -----------------
 
 # A vGPU of its own, opened and kept busy by mdgpu_py in the background;
@@ -722,6 +750,48 @@ test_empty() {
 	[ -z "$("$CTL" vgpu list)" ]
 }
 t "vgpu list with no vGPUs: [] and no table" test_empty
+
+# --- module unload: every vGPU's destroyed event -------------------------------
+
+test_rmmod_events() {
+	set -- "$("$CTL" vgpu create --gpu 0 --type 1g)" \
+		"$("$CTL" vgpu create --gpu 0 --type 16m)" \
+		"$("$CTL" vgpu create --gpu 1 --type 16m)"
+	for u in "$@"; do
+		[ -e "$MDEV/$u" ] || { echo "vgpu create failed"; return 1; }
+		vgpus="$vgpus $u"
+	done
+	"$CTL" monitor -j --count 3 >"$tmp/rm.json" 2>"$tmp/rm.err" &
+	mon=$!
+	bgpids="$bgpids $mon"
+	sleep 2
+	rmmod mdgpu || { echo "rmmod failed"; return 1; }
+	i=0
+	while kill -0 "$mon" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -gt 100 ] && { echo "monitor did not see 3 events"; kill "$mon"; break; }
+		sleep 0.1
+	done
+	wait "$mon"
+	rc=$?
+	insmod "$MDGPU_KO" || { echo "insmod $MDGPU_KO failed"; return 1; }
+	cat "$tmp/rm.err" "$tmp/rm.json"
+	[ "$rc" -eq 0 ] || { echo "monitor exit status $rc"; return 1; }
+	python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted((e["event"], e["uuid"]) for e in ev)
+want = sorted(("destroyed", u) for u in sys.argv[2:])
+assert got == want, "events %s, want %s" % (got, want)
+' "$tmp/rm.json" "$@"
+}
+if [ -n "${MDGPU_KO:-}" ] && [ -r "${MDGPU_KO:-}" ]; then
+	t "rmmod with vGPUs: monitor sees every vGPU's destroyed event" \
+		test_rmmod_events
+else
+	n=$((n + 1))
+	echo "ok $n rmmod destroyed events # SKIP MDGPU_KO not set"
+fi
 
 # --- module not loaded --------------------------------------------------------
 
