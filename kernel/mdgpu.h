@@ -145,6 +145,7 @@ struct mdgpu_sched {
  * @sched: the engine thread and scheduler
  * @vgpus_lock: protects @vgpus
  * @vgpus: the pGPU's vGPUs, for netlink dumps
+ * @node: on the registry of bound pGPUs (pgpu.c), under its lock
  */
 struct mdgpu_pgpu {
 	struct pci_dev *pdev;
@@ -159,6 +160,7 @@ struct mdgpu_pgpu {
 	struct mdgpu_sched sched;
 	struct mutex vgpus_lock; /* @vgpus */
 	struct list_head vgpus;
+	struct list_head node;
 };
 
 #define MDGPU_MAX_HEADS		4
@@ -422,6 +424,10 @@ unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
 				  struct mdgpu_type *type);
 int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type);
 void mdgpu_pgpu_unreserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type);
+int mdgpu_pgpu_for_each(int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
+			void *data);
+int mdgpu_pgpu_with(const char *name,
+		    int (*fn)(struct mdgpu_pgpu *pgpu, void *data), void *data);
 
 /* vgpu.c: the mdev driver and the VFIO device of each vGPU */
 extern struct mdev_driver mdgpu_mdev_driver;

@@ -32,61 +32,29 @@ static const struct genl_multicast_group mdgpu_genl_mcgrps[] = {
 	[MDGPU_MCGRP_EVENTS] = { .name = MDGPU_GENL_MCGRP_EVENTS },
 };
 
-/* Iterate bound pGPUs: fn(pgpu, data) until it returns non-zero. */
-struct mdgpu_pgpu_iter {
-	int (*fn)(struct mdgpu_pgpu *pgpu, void *data);
-	void *data;
-};
-
-static int mdgpu_pgpu_iter_one(struct device *dev, void *data)
-{
-	struct mdgpu_pgpu_iter *it = data;
-
-	return it->fn(dev_get_drvdata(dev), it->data);
-}
-
-/* Iterate bound pGPUs with it->fn until it returns non-zero. */
-static int mdgpu_walk_pgpus(struct mdgpu_pgpu_iter *it)
-{
-	return driver_for_each_device(&mdgpu_pci_driver.driver, NULL, it,
-				      mdgpu_pgpu_iter_one);
-}
-
-struct mdgpu_pgpu_find {
-	const char *name;
-	struct pci_dev *pdev;
-};
-
-static int mdgpu_pgpu_match(struct mdgpu_pgpu *pgpu, void *data)
-{
-	struct mdgpu_pgpu_find *f = data;
-
-	if (strcmp(pci_name(pgpu->pdev), f->name))
-		return 0;
-	f->pdev = pci_dev_get(pgpu->pdev);
-	return 1;
-}
+/*
+ * Every handler finds pGPUs through the registry (mdgpu_pgpu_for_each(),
+ * mdgpu_pgpu_with()) and uses them only inside the callback it gives
+ * there: a pGPU being unbound or hot-removed waits for the callback.
+ */
 
 /*
- * The pGPU named by MDGPU_A_PGPU, with a reference on its PCI device;
- * ERR_PTR(-EINVAL) without the attribute, ERR_PTR(-ENODEV) if unknown.
+ * Run @fn on the pGPU named by MDGPU_A_PGPU: -EINVAL without the attribute,
+ * -ENODEV (with an extended ACK) if no bound pGPU has that name.
  */
-static struct mdgpu_pgpu *mdgpu_nl_pgpu(struct genl_info *info,
-					struct pci_dev **pdev)
+static int mdgpu_nl_with_pgpu(struct genl_info *info,
+			      int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
+			      void *data)
 {
-	struct mdgpu_pgpu_find f = {};
+	int ret;
 
 	if (GENL_REQ_ATTR_CHECK(info, MDGPU_A_PGPU))
-		return ERR_PTR(-EINVAL);
-	f.name = nla_data(info->attrs[MDGPU_A_PGPU]);
-	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_pgpu_match, &f });
-	if (!f.pdev) {
+		return -EINVAL;
+	ret = mdgpu_pgpu_with(nla_data(info->attrs[MDGPU_A_PGPU]), fn, data);
+	if (ret == -ENODEV)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MDGPU_A_PGPU],
 				    "no such pGPU");
-		return ERR_PTR(-ENODEV);
-	}
-	*pdev = f.pdev;
-	return pci_get_drvdata(f.pdev);
+	return ret;
 }
 
 static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
@@ -316,7 +284,7 @@ static int mdgpu_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (attrs && attrs[MDGPU_A_PGPU])
 		d.pgpu_filter = nla_data(attrs[MDGPU_A_PGPU]);
-	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_dump_one_pgpu, &d });
+	mdgpu_pgpu_for_each(mdgpu_dump_one_pgpu, &d);
 	return skb->len;
 }
 
@@ -341,18 +309,14 @@ static int mdgpu_nl_reply(struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
+static int mdgpu_pgpu_reply(struct mdgpu_pgpu *pgpu, void *info)
+{
+	return mdgpu_nl_reply(info, mdgpu_fill_pgpu_cb, pgpu, false);
+}
+
 static int mdgpu_nl_pgpu_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mdgpu_pgpu *pgpu;
-	struct pci_dev *pdev;
-	int ret;
-
-	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (IS_ERR(pgpu))
-		return PTR_ERR(pgpu);
-	ret = mdgpu_nl_reply(info, mdgpu_fill_pgpu_cb, pgpu, false);
-	pci_dev_put(pdev);
-	return ret;
+	return mdgpu_nl_with_pgpu(info, mdgpu_pgpu_reply, info);
 }
 
 struct mdgpu_vgpu_find {
@@ -398,7 +362,7 @@ static int mdgpu_nl_with_vgpu(struct sk_buff *skb, struct genl_info *info,
 		return -EINVAL;
 	}
 	f.uuid = &uuid;
-	mdgpu_walk_pgpus(&(struct mdgpu_pgpu_iter){ mdgpu_vgpu_find_one, &f });
+	mdgpu_pgpu_for_each(mdgpu_vgpu_find_one, &f);
 	if (!f.vgpu) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MDGPU_A_VGPU_UUID],
@@ -442,13 +406,27 @@ static int mdgpu_nl_vgpu_set(struct sk_buff *skb, struct genl_info *info)
 	return mdgpu_nl_with_vgpu(skb, info, mdgpu_vgpu_set);
 }
 
+static int mdgpu_nl_sched_apply(struct mdgpu_pgpu *pgpu, void *data)
+{
+	struct genl_info *info = data;
+	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
+	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
+
+	if (slice) {
+		mutex_lock(&pgpu->sched.lock);
+		pgpu->sched.slice_us = nla_get_u32(slice);
+		mutex_unlock(&pgpu->sched.lock);
+	}
+	if (policy)
+		mdgpu_sched_set_policy(&pgpu->sched, nla_get_u32(policy));
+	return 0;
+}
+
 static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
 	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
-	struct mdgpu_pgpu *pgpu;
-	struct pci_dev *pdev;
-	u32 us = 0;
+	u32 us;
 
 	if (!policy && !slice) {
 		NL_SET_ERR_MSG(info->extack,
@@ -463,18 +441,7 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 			return -ERANGE;
 		}
 	}
-	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (IS_ERR(pgpu))
-		return PTR_ERR(pgpu);
-	if (slice) {
-		mutex_lock(&pgpu->sched.lock);
-		pgpu->sched.slice_us = us;
-		mutex_unlock(&pgpu->sched.lock);
-	}
-	if (policy)
-		mdgpu_sched_set_policy(&pgpu->sched, nla_get_u32(policy));
-	pci_dev_put(pdev);
-	return 0;
+	return mdgpu_nl_with_pgpu(info, mdgpu_nl_sched_apply, info);
 }
 
 static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
@@ -509,18 +476,14 @@ static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
 	return ret;
 }
 
+static int mdgpu_slice_log_reply(struct mdgpu_pgpu *pgpu, void *info)
+{
+	return mdgpu_nl_reply(info, mdgpu_fill_slice_log, pgpu, false);
+}
+
 static int mdgpu_nl_slice_log_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mdgpu_pgpu *pgpu;
-	struct pci_dev *pdev;
-	int ret;
-
-	pgpu = mdgpu_nl_pgpu(info, &pdev);
-	if (IS_ERR(pgpu))
-		return PTR_ERR(pgpu);
-	ret = mdgpu_nl_reply(info, mdgpu_fill_slice_log, pgpu, false);
-	pci_dev_put(pdev);
-	return ret;
+	return mdgpu_nl_with_pgpu(info, mdgpu_slice_log_reply, info);
 }
 
 static const struct genl_ops mdgpu_genl_ops[] = {

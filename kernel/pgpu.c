@@ -5,10 +5,16 @@
  * Binding a pGPU registers it as an mdev parent with every catalogue type
  * that fits in its VRAM; unbinding (driver unload, PCI remove, hot-unplug)
  * unregisters it, which removes its vGPUs first.
+ *
+ * Code that is not called on behalf of the pGPU's own device (netlink)
+ * finds pGPUs in a registry, never through the driver core's device list:
+ * the driver core frees nothing of ours, but it keeps an unbound device on
+ * the driver's list, with our data freed or NULL, until after remove.
  */
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/rwsem.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -278,6 +284,87 @@ const struct attribute_group mdgpu_pgpu_group = {
 	.attrs = mdgpu_pgpu_attrs,
 };
 
+/*
+ * The registry of bound pGPUs, sorted by PCI address. A pGPU joins it as
+ * the last step of probe, whole, and leaves it as the first step of
+ * remove, before anything is torn down. Readers hold the lock for reading
+ * for as long as they use a pGPU they found there, so remove (which takes
+ * it for writing) waits for them: no reader sees a half-removed pGPU.
+ */
+static DECLARE_RWSEM(mdgpu_pgpus_lock);
+static LIST_HEAD(mdgpu_pgpus);
+
+static void mdgpu_pgpu_register(struct mdgpu_pgpu *pgpu)
+{
+	struct mdgpu_pgpu *pos;
+
+	down_write(&mdgpu_pgpus_lock);
+	list_for_each_entry(pos, &mdgpu_pgpus, node)
+		if (strcmp(pci_name(pos->pdev), pci_name(pgpu->pdev)) > 0)
+			break;
+	list_add_tail(&pgpu->node, &pos->node);
+	up_write(&mdgpu_pgpus_lock);
+}
+
+static void mdgpu_pgpu_unregister(struct mdgpu_pgpu *pgpu)
+{
+	down_write(&mdgpu_pgpus_lock);
+	list_del(&pgpu->node);
+	up_write(&mdgpu_pgpus_lock);
+}
+
+/**
+ * mdgpu_pgpu_for_each() - run a function on every bound pGPU
+ * @fn: called for each pGPU in PCI address order until it returns non-zero
+ * @data: passed to @fn
+ *
+ * @fn runs with the registry held: its pGPU is whole and stays bound
+ * until @fn returns. @fn may sleep but must not unbind a pGPU.
+ *
+ * Return: the first non-zero value @fn returned, or 0.
+ */
+int mdgpu_pgpu_for_each(int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
+			void *data)
+{
+	struct mdgpu_pgpu *pgpu;
+	int ret = 0;
+
+	down_read(&mdgpu_pgpus_lock);
+	list_for_each_entry(pgpu, &mdgpu_pgpus, node) {
+		ret = fn(pgpu, data);
+		if (ret)
+			break;
+	}
+	up_read(&mdgpu_pgpus_lock);
+	return ret;
+}
+
+/**
+ * mdgpu_pgpu_with() - run a function on the bound pGPU at a PCI address
+ * @name: the pGPU's PCI address, as pci_name() gives it
+ * @fn: called with the pGPU, held as by mdgpu_pgpu_for_each()
+ * @data: passed to @fn
+ *
+ * Return: what @fn returned, or -ENODEV if no bound pGPU has @name (so @fn
+ * should not return -ENODEV itself).
+ */
+int mdgpu_pgpu_with(const char *name,
+		    int (*fn)(struct mdgpu_pgpu *pgpu, void *data), void *data)
+{
+	struct mdgpu_pgpu *pgpu;
+	int ret = -ENODEV;
+
+	down_read(&mdgpu_pgpus_lock);
+	list_for_each_entry(pgpu, &mdgpu_pgpus, node) {
+		if (!strcmp(pci_name(pgpu->pdev), name)) {
+			ret = fn(pgpu, data);
+			break;
+		}
+	}
+	up_read(&mdgpu_pgpus_lock);
+	return ret;
+}
+
 static void mdgpu_pgpu_free(struct mdgpu_pgpu *pgpu)
 {
 	kfree(pgpu->mtypes);
@@ -332,6 +419,7 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 				   &mdgpu_mdev_driver, pgpu->mtypes, n);
 	if (ret)
 		goto err_sched;
+	mdgpu_pgpu_register(pgpu);
 	pci_info(pdev, "pGPU with %u MiB VRAM, %u vGPU types\n",
 		 mdgpu_vram_mb, n);
 	return 0;
@@ -347,6 +435,8 @@ static void mdgpu_pgpu_remove(struct pci_dev *pdev)
 {
 	struct mdgpu_pgpu *pgpu = pci_get_drvdata(pdev);
 
+	/* Waits for readers that found the pGPU in the registry. */
+	mdgpu_pgpu_unregister(pgpu);
 	/*
 	 * Removes every vGPU first; each vGPU's removal waits until its user
 	 * has closed it. After this no mdev references the types any more.
