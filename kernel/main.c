@@ -4,8 +4,9 @@
  *
  * Load order matters: the mdev driver must exist before a pGPU registers
  * as a parent, and the PCI driver before the bridge adds the pGPUs, so
- * that they bind as soon as they appear. Unload runs in reverse: removing
- * the bridge hot-unplugs every pGPU, which removes its vGPUs.
+ * that they bind as soon as they appear. Unload is the exact mirror of
+ * load: removing the bridge hot-unplugs every pGPU, which removes its
+ * vGPUs while the netlink family still carries their "destroyed" events.
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -102,10 +103,11 @@ err_mdev:
 	return ret;
 }
 
+/* The error path of mdgpu_init() in full, in the same order. */
 static void __exit mdgpu_exit(void)
 {
-	mdgpu_netlink_exit();
 	mdgpu_bridge_destroy();
+	mdgpu_netlink_exit();
 	pci_unregister_driver(&mdgpu_pci_driver);
 	mdev_unregister_driver(&mdgpu_mdev_driver);
 }
