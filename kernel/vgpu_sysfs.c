@@ -108,7 +108,10 @@ static ssize_t vram_resident_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(vram_resident_bytes);
 
-/* Who holds the vGPU open: "<pid> <comm>", or empty. */
+/*
+ * Who holds the vGPU open: "<pid> <comm>", or empty. Root only (0400), as
+ * over netlink, where only CAP_NET_ADMIN sees the holder.
+ */
 static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -122,7 +125,7 @@ static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&vgpu->lock);
 	return len;
 }
-static DEVICE_ATTR_RO(holder);
+static DEVICE_ATTR_ADMIN_RO(holder);
 
 /* Scheduling settings, changeable at any time (sched.c reads them). */
 static ssize_t mdgpu_sched_param_store(struct device *dev, const char *buf,
