@@ -34,7 +34,8 @@ static const char inventory_help[] =
 "  -g, --gpu GPU     only this GPU (PCI address or index)\n"
 "  -t, --type TYPE   report this type on every GPU (mdgpu-1g or 1g)\n"
 "  -H, --host NAME   name providers as Nova does, NAME_pci_<dddd>_<bb>_<ss>_<f>\n"
-"                    (default: the PCI address)\n"
+"                    (default: the PCI address); NAME has at most 183\n"
+"                    characters (Placement: 200 per provider name)\n"
 "  -j, --json        JSON: {\"resource_providers\": [...]}\n"
 "  -p, --pretty      indented JSON\n";
 
@@ -54,6 +55,13 @@ static const struct {
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Placement refuses a resource provider name longer than 200 characters;
+ * with --host the name is NAME_pci_dddd_bb_ss_f, 17 characters after NAME.
+ */
+#define RP_NAME_MAX	200
+#define RP_HOST_MAX	(RP_NAME_MAX - (int)sizeof("_pci_dddd_bb_ss_f") + 1)
 
 static const struct col rp_cols[] = {
 	{ "name", "provider", COL_STR, NULL },
@@ -163,16 +171,17 @@ static json_object *provider(json_object *type, json_object *vgpus,
 			     const char *gpu, const char *host)
 {
 	json_object *rp = json_object_new_object(), *inv, *vgpu;
+	char name[RP_NAME_MAX + 1], *p;
 	uint64_t total;
-	char name[256];
-	size_t i;
 
+	/* cmd_inventory() checked that the whole name fits. */
 	if (host) {
 		/* libvirt's node device name: pci_dddd_bb_ss_f */
-		snprintf(name, sizeof(name), "%s_pci_%s", host, gpu);
-		for (i = strlen(host) + 5; name[i]; i++)
-			if (name[i] == ':' || name[i] == '.')
-				name[i] = '_';
+		p = name + snprintf(name, sizeof(name), "%s_pci_", host);
+		snprintf(p, sizeof(name) - (p - name), "%s", gpu);
+		for (; *p; p++)
+			if (*p == ':' || *p == '.')
+				*p = '_';
 	} else {
 		snprintf(name, sizeof(name), "%s", gpu);
 	}
@@ -266,6 +275,11 @@ int cmd_inventory(int argc, char **argv)
 			if (!*host)
 				return usage_error("inventory",
 						   "--host needs a name");
+			if (strlen(host) > RP_HOST_MAX)
+				return usage_error("inventory",
+						   "--host: the name has %zu characters; a Placement provider name (NAME_pci_dddd_bb_ss_f) has at most %d, so NAME at most %d",
+						   strlen(host), RP_NAME_MAX,
+						   RP_HOST_MAX);
 			break;
 		COMMON_CASES("inventory", inventory_help);
 		}

@@ -65,14 +65,18 @@ static char *read_all(const char *path)
 	return buf;
 }
 
-/* The last path component of @path up to its end or @end, into @out. */
-static void path_part(const char *path, size_t end, char *out, size_t size)
+/*
+ * The last path component of @path up to @end, into @out; false (and @out
+ * holds as much as fits) if it is longer than @size - 1.
+ */
+static bool path_part(const char *path, size_t end, char *out, size_t size)
 {
 	size_t start = end;
 
 	while (start && path[start - 1] != '/')
 		start--;
 	snprintf(out, size, "%.*s", (int)(end - start), path + start);
+	return end - start < size;
 }
 
 /*
@@ -192,11 +196,13 @@ static int read_file(const char *src, json_object *in, json_object *out)
 	if (!strcmp(src, "-") || slash < 2)
 		return fail("vgpu inspect %s: a single definition is read from its file, %s/PARENT/UUID (its path names the device)",
 			    src, MDEVCTL_CONF_DIR);
-	path_part(src, end, uuid, sizeof(uuid));
-	path_part(src, slash - 1, parent, sizeof(parent));
-	if (!is_pci_name(parent))
-		return fail("vgpu inspect %s: the directory \"%s\" is not a parent's PCI address",
-			    src, parent);
+	/* Too long for the buffers: neither a UUID nor a PCI address. */
+	if (!path_part(src, end, uuid, sizeof(uuid)))
+		return fail("vgpu inspect %s: the file name is not a UUID", src);
+	if (!path_part(src, slash - 1, parent, sizeof(parent)) ||
+	    !is_pci_name(parent))
+		return fail("vgpu inspect %s: the directory is not a parent's PCI address",
+			    src);
 	rec = def_record(src, parent, uuid, in);
 	if (!rec)
 		return EXIT_FAIL;

@@ -122,9 +122,13 @@ void out_json(json_object *obj);
 void print_table(json_object *arr, const struct col *cols, int indent);
 /* Print a record as "label: value" lines, without taking ownership. */
 void print_record(json_object *obj, const struct col *cols, int indent);
-/* The human text of one field of @obj; "-" when absent. */
-void format_field(json_object *obj, const struct col *c, char *buf,
-		  size_t size);
+/*
+ * The human text of one field of @obj; "-" when absent. Numbers are
+ * formatted into @buf (64 bytes are plenty); text is returned whole, as
+ * long as it is, pointing into @obj.
+ */
+const char *format_field(json_object *obj, const struct col *c, char *buf,
+			 size_t size);
 
 /* Small builders for records. */
 void jset_str(json_object *o, const char *key, const char *val);

@@ -57,7 +57,8 @@ static void timestamp(char *buf, size_t size)
 static int on_event(struct nlattr **tb, void *arg)
 {
 	struct monitor *m = arg;
-	char uuid[UUID_STR_SIZE], ts[48], field[128];
+	char uuid[UUID_STR_SIZE], ts[48], field[64];
+	const char *text;
 	json_object *o;
 	uint32_t v;
 	size_t i;
@@ -96,11 +97,12 @@ static int on_event(struct nlattr **tb, void *arg)
 			if (!json_object_object_get_ex(o, event_cols[i].key,
 						       NULL))
 				continue;
-			format_field(o, &event_cols[i], field, sizeof(field));
+			text = format_field(o, &event_cols[i], field,
+					    sizeof(field));
 			if (i == 0)
-				printf("%s", field);
+				printf("%s", text);
 			else
-				printf(" %s %s", event_cols[i].title, field);
+				printf(" %s %s", event_cols[i].title, text);
 		}
 		putchar('\n');
 		fflush(stdout);

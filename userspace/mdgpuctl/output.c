@@ -89,41 +89,29 @@ static void fmt_ns(char *buf, size_t size, uint64_t ns)
 		snprintf(buf, size, "%.2fs", ns / 1e9);
 }
 
-void format_field(json_object *obj, const struct col *c, char *buf,
-		  size_t size)
+const char *format_field(json_object *obj, const struct col *c, char *buf,
+			 size_t size)
 {
 	static const char *const bytes[] = { "", "K", "M", "G", "T" };
 	json_object *v;
 	uint64_t n;
 
-	if (!json_object_object_get_ex(obj, c->key, &v) || !v) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	if (json_object_is_type(v, json_type_string)) {
-		snprintf(buf, size, "%s", json_object_get_string(v));
-		return;
-	}
+	/* Text of any length is returned as it is, never cut to @size. */
+	if (!json_object_object_get_ex(obj, c->key, &v) || !v)
+		return "-";
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
 	if (c->fmt == COL_PCT) {
 		snprintf(buf, size, "%.1f%%", json_object_get_double(v));
-		return;
+		return buf;
 	}
-	if (c->fmt == COL_BOOL) {
-		snprintf(buf, size, "%s",
-			 json_object_get_boolean(v) ? "yes" : "no");
-		return;
-	}
-	if (!json_object_is_type(v, json_type_int)) {
-		snprintf(buf, size, "%s",
-			 json_object_to_json_string_ext(v,
-							JSON_C_TO_STRING_PLAIN));
-		return;
-	}
+	if (c->fmt == COL_BOOL)
+		return json_object_get_boolean(v) ? "yes" : "no";
+	if (!json_object_is_type(v, json_type_int))
+		return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
 	n = json_object_get_uint64(v);
-	if (n == 0 && c->zero) {
-		snprintf(buf, size, "%s", c->zero);
-		return;
-	}
+	if (n == 0 && c->zero)
+		return c->zero;
 	switch (c->fmt) {
 	case COL_NS:
 		fmt_ns(buf, size, n);
@@ -144,9 +132,11 @@ void format_field(json_object *obj, const struct col *c, char *buf,
 		snprintf(buf, size, "%" PRIu64, n);
 		break;
 	}
+	return buf;
 }
 
-#define FIELD_MAX	128
+/* Room for a formatted number; text is not copied (format_field()). */
+#define FIELD_MAX	64
 
 static bool col_is_numeric(const struct col *c)
 {
@@ -174,8 +164,8 @@ void print_table(json_object *arr, const struct col *cols, int indent)
 		for (i = 0; i < ncols; i++) {
 			int len;
 
-			format_field(row, &cols[i], field, sizeof(field));
-			len = strlen(field);
+			len = strlen(format_field(row, &cols[i], field,
+						  sizeof(field)));
 			if (len > width[i])
 				width[i] = len;
 		}
@@ -189,11 +179,9 @@ void print_table(json_object *arr, const struct col *cols, int indent)
 			const char *text = cols[i].title;
 			bool last = i + 1 == ncols;
 
-			if (row) {
-				format_field(row, &cols[i], field,
-					     sizeof(field));
-				text = field;
-			}
+			if (row)
+				text = format_field(row, &cols[i], field,
+						    sizeof(field));
 			if (col_is_numeric(&cols[i]))
 				printf("%*s", width[i], text);
 			else if (last)
@@ -225,9 +213,9 @@ void print_record(json_object *obj, const struct col *cols, int indent)
 		/* Optional fields that are absent are left out. */
 		if (!json_object_object_get_ex(obj, cols[i].key, &v))
 			continue;
-		format_field(obj, &cols[i], field, sizeof(field));
 		printf("%*s%s:%*s %s\n", indent, "", cols[i].title,
-		       width - (int)strlen(cols[i].title), "", field);
+		       width - (int)strlen(cols[i].title), "",
+		       format_field(obj, &cols[i], field, sizeof(field)));
 	}
 }
 
