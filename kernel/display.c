@@ -296,7 +296,8 @@ void mdgpu_display_init(struct mdgpu_vgpu *vgpu)
  * region's staging blob
  * @vgpu: the vGPU
  *
- * Exported dma-bufs hold their own page references and stay valid.
+ * Exported dma-bufs hold their own page references and stay valid, their
+ * pages charged against vram_limit_mb until released (see vram.c).
  */
 void mdgpu_display_fini(struct mdgpu_vgpu *vgpu)
 {
@@ -459,13 +460,13 @@ static int mdgpu_dmabuf_mmap(struct dma_buf *dmabuf,
 	return vm_map_pages(vma, buf->pages, buf->nr_pages);
 }
 
+/*
+ * The pages may have left their VRAM (reset, close, removal) and stayed
+ * charged for us: mdgpu_vram_put_pages() uncharges those we held last.
+ */
 static void mdgpu_dmabuf_free(struct mdgpu_dmabuf *buf)
 {
-	unsigned long i;
-
-	for (i = 0; i < buf->nr_pages; i++)
-		if (buf->pages[i])
-			put_page(buf->pages[i]);
+	mdgpu_vram_put_pages(buf->pages, buf->nr_pages);
 	kvfree(buf->pages);
 	kfree(buf);
 }
@@ -533,6 +534,11 @@ long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg)
 	if (!(READ_ONCE(vgpu->planes) & MDGPU_PLANES_DMABUF))
 		return -EINVAL;
 
+	/*
+	 * Collect under the lock: a reset forgets the descriptors under it
+	 * before it drops VRAM, so a dma-buf never shows a plane of one
+	 * VRAM generation with pages of the next.
+	 */
 	mutex_lock(&vgpu->lock);
 	list_for_each_entry(desc, &vgpu->display.dmabufs, node) {
 		if (desc->id == id) {
@@ -541,11 +547,8 @@ long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg)
 			break;
 		}
 	}
+	buf = found ? mdgpu_dmabuf_collect(vgpu, &s) : ERR_PTR(-ENOENT);
 	mutex_unlock(&vgpu->lock);
-	if (!found)
-		return -ENOENT;
-
-	buf = mdgpu_dmabuf_collect(vgpu, &s);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	info.ops = &mdgpu_dmabuf_ops;
