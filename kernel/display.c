@@ -260,7 +260,8 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 }
 
 /**
- * mdgpu_display_reset() - all heads off, registers at power-on values
+ * mdgpu_display_reset() - all heads off, registers at power-on values, the
+ * display window at VRAM offset 0
  * @vgpu: the vGPU, its lock held
  */
 void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
@@ -279,6 +280,8 @@ void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
 	d->byteorder = MDGPU_QEXT_LITTLE_ENDIAN;
 	d->vga_att_index = 0;
 	mdgpu_edid_reset(vgpu);
+	/* The window shows VRAM from 0 until head 0 scans out elsewhere. */
+	mdgpu_vram_move_window(&vgpu->vram, 0);
 }
 
 /**
