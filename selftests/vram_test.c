@@ -748,4 +748,51 @@ TEST_F_TIMEOUT(vram_limit, pages_a_pipe_holds_through_a_mapping_stay_charged, 12
 	free(buf);
 }
 
+TEST_F_TIMEOUT(vram_limit, pages_a_pipe_holds_outlive_the_vgpu_and_the_module, 120)
+{
+	uint8_t *map, *buf = malloc(MIB);
+	size_t done = 0;
+	struct iovec iov;
+	ssize_t n;
+	int p[2];
+
+	ASSERT_NE(NULL, buf) TH_LOG("out of memory");
+	ASSERT_EQ(0, mdgpu_test_module_reload("vram_limit_mb=2"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[0]);
+	mdgpu_harness_vgpu_open(_metadata, self->uuid[0], &self->v[0]);
+	map = map_bar0(_metadata, &self->v[0]);
+	ASSERT_NE(NULL, map) TH_LOG("no BAR0 mapping");
+	mdgpu_test_pattern_fill(map, MIB, 0, 81);
+	ASSERT_EQ(0, pipe(p)) TH_LOG("pipe: %s", strerror(errno));
+	ASSERT_LE((int)MIB, fcntl(p[1], F_SETPIPE_SZ, (int)MIB))
+		TH_LOG("F_SETPIPE_SZ: %s", strerror(errno));
+	while (done < MIB) {
+		iov.iov_base = map + done;
+		iov.iov_len = MIB - done;
+		n = vmsplice(p[1], &iov, 1, 0);
+		ASSERT_LT(0, n) TH_LOG("vmsplice: %s", strerror(errno));
+		done += n;
+	}
+	munmap(map, VRAM_SIZE);
+	mdgpu_vfio_close(&self->v[0]);
+	ASSERT_EQ(0, mdgpu_vgpu_remove(self->uuid[0])) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes with a pipe holding a removed vGPU's pages");
+
+	/* Unloading leaves the held pages to the pipe. */
+	ASSERT_EQ(0, mdgpu_test_module_unload()) TH_LOG("%s", mdgpu_last_error());
+	for (done = 0; done < MIB; done += n) {
+		n = read(p[0], buf + done, MIB - done);
+		ASSERT_LT(0, n) TH_LOG("read from the pipe: %s", strerror(errno));
+	}
+	EXPECT_EQ(MIB, mdgpu_test_pattern_diff(buf, MIB, 0, 81))
+		TH_LOG("the pipe's copy of VRAM after mdgpu was unloaded");
+	close(p[0]);
+	close(p[1]);
+	free(buf);
+	ASSERT_EQ(0, mdgpu_test_module_load("")) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(0U, vram_used(_metadata)) TH_LOG("vram_used_bytes after a reload");
+}
+
 TEST_HARNESS_MAIN
