@@ -260,7 +260,8 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 }
 
 /**
- * mdgpu_display_reset() - all heads off, registers at power-on values
+ * mdgpu_display_reset() - all heads off, registers at power-on values, the
+ * display window at VRAM offset 0
  * @vgpu: the vGPU, its lock held
  */
 void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
@@ -279,6 +280,8 @@ void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
 	d->byteorder = MDGPU_QEXT_LITTLE_ENDIAN;
 	d->vga_att_index = 0;
 	mdgpu_edid_reset(vgpu);
+	/* The window shows VRAM from 0 until head 0 scans out elsewhere. */
+	mdgpu_vram_move_window(&vgpu->vram, 0);
 }
 
 /**
@@ -296,7 +299,8 @@ void mdgpu_display_init(struct mdgpu_vgpu *vgpu)
  * region's staging blob
  * @vgpu: the vGPU
  *
- * Exported dma-bufs hold their own page references and stay valid.
+ * Exported dma-bufs hold their own page references and stay valid, their
+ * pages charged against vram_limit_mb until released (see vram.c).
  */
 void mdgpu_display_fini(struct mdgpu_vgpu *vgpu)
 {
@@ -459,13 +463,13 @@ static int mdgpu_dmabuf_mmap(struct dma_buf *dmabuf,
 	return vm_map_pages(vma, buf->pages, buf->nr_pages);
 }
 
+/*
+ * The pages may have left their VRAM (reset, close, removal) and stayed
+ * charged for us: mdgpu_vram_put_pages() uncharges those we held last.
+ */
 static void mdgpu_dmabuf_free(struct mdgpu_dmabuf *buf)
 {
-	unsigned long i;
-
-	for (i = 0; i < buf->nr_pages; i++)
-		if (buf->pages[i])
-			put_page(buf->pages[i]);
+	mdgpu_vram_put_pages(buf->pages, buf->nr_pages);
 	kvfree(buf->pages);
 	kfree(buf);
 }
@@ -533,6 +537,11 @@ long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg)
 	if (!(READ_ONCE(vgpu->planes) & MDGPU_PLANES_DMABUF))
 		return -EINVAL;
 
+	/*
+	 * Collect under the lock: a reset forgets the descriptors under it
+	 * before it drops VRAM, so a dma-buf never shows a plane of one
+	 * VRAM generation with pages of the next.
+	 */
 	mutex_lock(&vgpu->lock);
 	list_for_each_entry(desc, &vgpu->display.dmabufs, node) {
 		if (desc->id == id) {
@@ -541,11 +550,8 @@ long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg)
 			break;
 		}
 	}
+	buf = found ? mdgpu_dmabuf_collect(vgpu, &s) : ERR_PTR(-ENOENT);
 	mutex_unlock(&vgpu->lock);
-	if (!found)
-		return -ENOENT;
-
-	buf = mdgpu_dmabuf_collect(vgpu, &s);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	info.ops = &mdgpu_dmabuf_ops;

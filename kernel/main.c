@@ -75,12 +75,14 @@ static int __init mdgpu_init(void)
 	if (ret)
 		return ret;
 
-	mdgpu_vram_set_limit(mdgpu_vram_limit_mb);
+	ret = mdgpu_vram_module_init(mdgpu_vram_limit_mb);
+	if (ret)
+		return ret;
 	mdgpu_pci_driver.dev_groups = mdgpu_types_sysfs_init();
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
 	if (ret)
-		return ret;
+		goto err_vram;
 	ret = pci_register_driver(&mdgpu_pci_driver);
 	if (ret)
 		goto err_mdev;
@@ -100,6 +102,8 @@ err_pci:
 	pci_unregister_driver(&mdgpu_pci_driver);
 err_mdev:
 	mdev_unregister_driver(&mdgpu_mdev_driver);
+err_vram:
+	mdgpu_vram_module_exit();
 	return ret;
 }
 
@@ -110,6 +114,7 @@ static void __exit mdgpu_exit(void)
 	mdgpu_netlink_exit();
 	pci_unregister_driver(&mdgpu_pci_driver);
 	mdev_unregister_driver(&mdgpu_mdev_driver);
+	mdgpu_vram_module_exit();
 }
 
 module_init(mdgpu_init);

@@ -181,7 +181,7 @@ struct mdgpu_pgpu {
  * @size: bytes
  * @nr_pages: @size in pages
  * @window: first VRAM page shown by the display window
- * @resident: pages allocated
+ * @resident: pages of this VRAM (its own, live; see vram.c for held ones)
  * @map_file: private file whose address space holds all user mappings;
  *	NULL until the first mmap
  */
@@ -440,7 +440,8 @@ void mdgpu_vgpu_cfg_write(struct mdgpu_vgpu *vgpu, unsigned int off,
 			  const void *buf, unsigned int len);
 
 /* vram.c: VRAM pages, BAR0 and display window mappings */
-void mdgpu_vram_set_limit(unsigned int limit_mb);
+int mdgpu_vram_module_init(unsigned int limit_mb);
+void mdgpu_vram_module_exit(void);
 u64 mdgpu_vram_used_bytes(void);
 u64 mdgpu_vram_limit_bytes(void);
 int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size);
@@ -448,6 +449,7 @@ void mdgpu_vram_fini(struct mdgpu_vram *vram);
 void mdgpu_vram_reset(struct mdgpu_vram *vram);
 int mdgpu_vram_get_page(struct mdgpu_vram *vram, unsigned long index,
 			struct page **pagep);
+void mdgpu_vram_put_pages(struct page **pages, unsigned long nr);
 int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
 		      size_t len, bool write);
 ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,

@@ -7,6 +7,18 @@
  * (vram_limit_mb), so an overcommitted host refuses new VRAM pages instead
  * of running out of memory.
  *
+ * A page is charged from its allocation until it is freed, not merely
+ * while it belongs to a VRAM: reset, close and removal take pages out of
+ * their VRAM, but a dma-buf of a plane, a pipe that vmspliced a mapping, or
+ * any other kernel user that took a reference may still hold one. Such a
+ * page becomes an orphan: still charged, on mdgpu_vram_orphans, until
+ * ours is its only reference; mdgpu_vram_reap() then frees and uncharges
+ * it. Reaping runs when a dma-buf lets its pages go, when a charge would
+ * exceed the limit and when vram_used_bytes is read. So a vGPU's
+ * vram_resident_bytes is its own live VRAM, while the module-wide
+ * /sys/module/mdgpu/vram_used_bytes is everything charged, orphans held by
+ * anyone included, and never exceeds the limit.
+ *
  * Userspace maps VRAM twice: BAR0 (VRAM at its own offsets) and the display
  * window (VRAM from the primary scanout's first byte, for region planes).
  * Both kinds of mapping point at one private shmem file, used only as an
@@ -16,8 +28,12 @@
  * revocation can never race with a fault installing a stale page.
  */
 #include <linux/highmem.h>
+#include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/shmem_fs.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include "compat.h"
@@ -26,31 +42,142 @@
 static atomic_long_t mdgpu_vram_used_pages = ATOMIC_LONG_INIT(0);
 static unsigned long mdgpu_vram_limit_pages;
 
-/**
- * mdgpu_vram_set_limit() - set the module-wide limit on VRAM host pages
- * @limit_mb: limit in MiB; 0 means half of the host's RAM
+/*
+ * Charged pages no VRAM holds any more, linked through page->lru: a page
+ * we allocated and never put on an LRU list leaves that field to us.
  */
-void mdgpu_vram_set_limit(unsigned int limit_mb)
+static LIST_HEAD(mdgpu_vram_orphans);
+static DEFINE_SPINLOCK(mdgpu_vram_orphans_lock);
+static unsigned long mdgpu_vram_nr_orphans;	/* under the lock */
+
+/* Charge one page if the limit allows it. */
+static bool mdgpu_vram_try_charge(void)
+{
+	if (atomic_long_inc_return(&mdgpu_vram_used_pages) <=
+	    mdgpu_vram_limit_pages)
+		return true;
+	atomic_long_dec(&mdgpu_vram_used_pages);
+	return false;
+}
+
+/*
+ * Free and uncharge every orphan whose other holders have all let go.
+ * A holder's transient extra reference can make one wait for the next
+ * reap, never free a page that is still held.
+ */
+static unsigned long mdgpu_vram_reap(void)
+{
+	struct page *page, *next;
+	unsigned long nr = 0;
+	LIST_HEAD(gone);
+
+	if (!READ_ONCE(mdgpu_vram_nr_orphans))
+		return 0;
+	spin_lock(&mdgpu_vram_orphans_lock);
+	list_for_each_entry_safe(page, next, &mdgpu_vram_orphans, lru) {
+		if (page_ref_count(page) == 1) {
+			list_move(&page->lru, &gone);
+			nr++;
+		}
+	}
+	mdgpu_vram_nr_orphans -= nr;
+	spin_unlock(&mdgpu_vram_orphans_lock);
+
+	list_for_each_entry_safe(page, next, &gone, lru) {
+		list_del(&page->lru);
+		put_page(page);
+	}
+	atomic_long_sub(nr, &mdgpu_vram_used_pages);
+	return nr;
+}
+
+/* Charge one page, reaping orphans to make room if need be. */
+static bool mdgpu_vram_charge(void)
+{
+	return mdgpu_vram_try_charge() ||
+	       (mdgpu_vram_reap() && mdgpu_vram_try_charge());
+}
+
+/*
+ * Let go of a page that has left its VRAM: free and uncharge it if ours is
+ * the only reference, else keep it charged as an orphan.
+ *
+ * Return: 1 if the page was freed, 0 if it became an orphan.
+ */
+static unsigned int mdgpu_vram_drop_page(struct page *page)
+{
+	if (page_ref_count(page) == 1) {
+		put_page(page);
+		return 1;
+	}
+	spin_lock(&mdgpu_vram_orphans_lock);
+	list_add_tail(&page->lru, &mdgpu_vram_orphans);
+	mdgpu_vram_nr_orphans++;
+	spin_unlock(&mdgpu_vram_orphans_lock);
+	return 0;
+}
+
+/**
+ * mdgpu_vram_used_bytes() - host memory charged for VRAM pages
+ *
+ * Every vGPU's live VRAM plus the orphans something still holds.
+ *
+ * Return: bytes.
+ */
+u64 mdgpu_vram_used_bytes(void)
+{
+	mdgpu_vram_reap();
+	return (u64)atomic_long_read(&mdgpu_vram_used_pages) << PAGE_SHIFT;
+}
+
+static ssize_t vram_used_bytes_show(struct module_attribute *attr,
+				    struct module_kobject *mk, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", mdgpu_vram_used_bytes());
+}
+
+static struct module_attribute mdgpu_vram_used_attr =
+	__ATTR_RO(vram_used_bytes);
+
+/**
+ * mdgpu_vram_module_init() - set the limit and publish vram_used_bytes
+ * @limit_mb: limit on VRAM host pages in MiB; 0 means half of the host's RAM
+ *
+ * Return: 0 or -errno.
+ */
+int mdgpu_vram_module_init(unsigned int limit_mb)
 {
 	if (limit_mb)
 		mdgpu_vram_limit_pages = (unsigned long)limit_mb <<
 					 (20 - PAGE_SHIFT);
 	else
 		mdgpu_vram_limit_pages = totalram_pages() / 2;
+	return sysfs_create_file(&THIS_MODULE->mkobj.kobj,
+				 &mdgpu_vram_used_attr.attr);
 }
 
 /**
- * mdgpu_vram_used_bytes() - host memory occupied by all vGPUs' VRAM
+ * mdgpu_vram_module_exit() - undo mdgpu_vram_module_init(), drop orphans
  *
- * Return: bytes.
+ * Runs after every vGPU and dma-buf is gone (a dma-buf holds the module).
+ * Orphans still held (by a pipe, say) are left to their holders.
  */
-u64 mdgpu_vram_used_bytes(void)
+void mdgpu_vram_module_exit(void)
 {
-	return (u64)atomic_long_read(&mdgpu_vram_used_pages) << PAGE_SHIFT;
+	struct page *page, *next;
+
+	sysfs_remove_file(&THIS_MODULE->mkobj.kobj,
+			  &mdgpu_vram_used_attr.attr);
+	list_for_each_entry_safe(page, next, &mdgpu_vram_orphans, lru) {
+		list_del(&page->lru);
+		put_page(page);
+		atomic_long_dec(&mdgpu_vram_used_pages);
+	}
+	mdgpu_vram_nr_orphans = 0;
 }
 
 /**
- * mdgpu_vram_limit_bytes() - the limit set by mdgpu_vram_set_limit()
+ * mdgpu_vram_limit_bytes() - the limit set by mdgpu_vram_module_init()
  *
  * Return: bytes.
  */
@@ -112,31 +239,36 @@ static void mdgpu_vram_unmap(struct mdgpu_vram *vram, u64 off, u64 len)
 		unmap_mapping_range(file->f_mapping, off, len, 1);
 }
 
-static void mdgpu_vram_free_pages(struct mdgpu_vram *vram)
+/* Take every page out of @vram; held ones stay charged as orphans. */
+static void mdgpu_vram_drop_pages(struct mdgpu_vram *vram)
 {
+	unsigned long index, freed = 0, dropped = 0;
 	struct page *page;
-	unsigned long index;
-	long freed = 0;
 
 	lockdep_assert_held_write(&vram->lock);
 	xa_for_each(&vram->pages, index, page) {
 		xa_erase(&vram->pages, index);
-		put_page(page);
-		freed++;
+		freed += mdgpu_vram_drop_page(page);
+		dropped++;
 	}
-	atomic_long_sub(freed, &vram->resident);
+	atomic_long_sub(dropped, &vram->resident);
 	atomic_long_sub(freed, &mdgpu_vram_used_pages);
 }
 
 /**
  * mdgpu_vram_reset() - revoke every mapping and return VRAM to all zeroes
  * @vram: the VRAM
+ *
+ * Pages that something other than this VRAM still holds (a dma-buf, a
+ * pipe) keep their contents and their charge until let go; this VRAM gets
+ * fresh pages on the next touch. The display window is display state:
+ * mdgpu_display_reset() moves it.
  */
 void mdgpu_vram_reset(struct mdgpu_vram *vram)
 {
 	down_write(&vram->lock);
 	mdgpu_vram_unmap(vram, 0, 0);
-	mdgpu_vram_free_pages(vram);
+	mdgpu_vram_drop_pages(vram);
 	up_write(&vram->lock);
 }
 
@@ -167,11 +299,8 @@ static struct page *mdgpu_vram_page(struct mdgpu_vram *vram,
 	if (page || !alloc)
 		return page;
 
-	if (atomic_long_inc_return(&mdgpu_vram_used_pages) >
-	    mdgpu_vram_limit_pages) {
-		page = ERR_PTR(-ENOMEM);
-		goto uncharge;
-	}
+	if (!mdgpu_vram_charge())
+		return ERR_PTR(-ENOMEM);
 	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
 	if (!page) {
 		page = ERR_PTR(-ENOMEM);
@@ -212,6 +341,24 @@ int mdgpu_vram_get_page(struct mdgpu_vram *vram, unsigned long index,
 		return PTR_ERR(page);
 	*pagep = page;
 	return 0;
+}
+
+/**
+ * mdgpu_vram_put_pages() - drop references taken by mdgpu_vram_get_page()
+ * @pages: the pages; NULL entries are skipped
+ * @nr: entries in @pages
+ *
+ * Pages that left their VRAM meanwhile are freed and uncharged here if
+ * these were their last outside references.
+ */
+void mdgpu_vram_put_pages(struct page **pages, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (pages[i])
+			put_page(pages[i]);
+	mdgpu_vram_reap();
 }
 
 /**

@@ -5,7 +5,8 @@
  * disabled, cursor and enabled primary planes and every refused query, a
  * correct answer right after every mode change, the display window region
  * that follows the primary scanout across page flips, dma-bufs of the
- * primary plane, and the EDID region's update protocol and refusals.
+ * primary plane, the EDID region's update protocol and refusals, and reset
+ * returning all display state (registers, window, plane ids) to power-on.
  *
  * Starts from and returns to: mdgpu loaded with default parameters, no
  * vGPUs. Each test gets one fresh 16m vGPU (1 head, 1024x768, 16 MiB) on
@@ -932,6 +933,130 @@ TEST_F(display, edid_update_leaves_another_vgpus_edid_untouched)
 	EXPECT_EQ(0, memcmp(before, after, sizeof(after)))
 		TH_LOG("the other vGPU's EDID changed");
 	mdgpu_vfio_close(&v2);
+}
+
+/* ---- reset ------------------------------------------------------------- */
+
+/* Two frames: pattern 91 at VRAM offset 0, pattern 92 at 8 MiB. */
+static void fill_two_frames(struct __test_metadata *_metadata, struct mdgpu_vfio *v,
+			    size_t fb)
+{
+	vram_fill(_metadata, v, 0, fb, 91);
+	vram_fill(_metadata, v, 8 * MIB, fb, 92);
+}
+
+TEST_F(display, reset_returns_the_window_to_vram_offset_0)
+{
+	const struct mdgpu_scanout_mode m = {
+		MDGPU_FORMAT_XRGB8888, 1024, 768, 4096, 8 * MIB,
+	};
+	size_t fb = 4096 * 768;
+	uint8_t *win, buf[256];
+	ssize_t n;
+
+	open_with(_metadata, self, NULL);
+	fill_two_frames(_metadata, &self->v, fb);
+	scanout_ok(_metadata, &self->v, &m);
+	win = map_window(_metadata, &self->v);
+	ASSERT_NE(NULL, win) TH_LOG("no window mapping");
+	EXPECT_WINDOW(win, fb, 8 * MIB, 92, "scanout at 8 MiB before reset");
+
+	ASSERT_EQ(0, mdgpu_vfio_reset(&self->v)) TH_LOG("%s", mdgpu_last_error());
+	/* Reset zeroed VRAM: draw both frames again to tell them apart. */
+	fill_two_frames(_metadata, &self->v, fb);
+	n = mdgpu_vfio_region_read(&self->v, WINDOW_REGION, 0, buf, sizeof(buf));
+	EXPECT_EQ((ssize_t)sizeof(buf), n) TH_LOG("pread of the window: %zd", n);
+	EXPECT_EQ(sizeof(buf), mdgpu_test_pattern_diff(buf, sizeof(buf), 0, 91))
+		TH_LOG("pread of the window after reset does not show VRAM at 0 (%s)",
+		       mdgpu_test_pattern_diff(buf, sizeof(buf), 8 * MIB, 92) ==
+		       sizeof(buf) ? "it shows the old scanout at 8 MiB" : "nor 8 MiB");
+	EXPECT_WINDOW(win, fb, 0, 91, "the window mapping made before reset");
+	munmap(win, VRAM_SIZE);
+	win = map_window(_metadata, &self->v);
+	ASSERT_NE(NULL, win) TH_LOG("no window mapping after reset");
+	EXPECT_WINDOW(win, fb, 0, 91, "a window mapping made after reset");
+	munmap(win, VRAM_SIZE);
+}
+
+/*
+ * Everything in BAR2 at power-on (the first open) must read the same after
+ * every piece of display state was changed and the device reset.
+ */
+TEST_F(display, reset_returns_all_of_bar2_to_its_power_on_values)
+{
+	const struct mdgpu_scanout_mode m = {
+		MDGPU_FORMAT_RGB565, 640, 480, 1280, 4 * MIB,
+	};
+	uint8_t *fresh = calloc(1, MDGPU_MMIO_SIZE), *after = calloc(1, MDGPU_MMIO_SIZE);
+	struct vfio_device_gfx_plane_info p;
+	uint8_t e[EDID_BLOCK];
+	uint32_t r, status, old_id, off;
+	ssize_t n;
+	int fd;
+
+	ASSERT_TRUE(fresh && after) TH_LOG("out of memory");
+	open_with(_metadata, self, "both");
+	n = mdgpu_vfio_region_read(&self->v, VFIO_PCI_BAR2_REGION_INDEX, 0, fresh,
+				   MDGPU_MMIO_SIZE);
+	ASSERT_EQ((ssize_t)MDGPU_MMIO_SIZE, n) TH_LOG("%s", mdgpu_last_error());
+
+	/* Change every piece of display state the guest or QEMU can reach. */
+	ASSERT_EQ(0, mdgpu_dispi_set_mode(&self->v, 800, 600, 16))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_dispi_write(&self->v, MDGPU_DISPI_Y_OFFSET, 16))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_dispi_write(&self->v, MDGPU_DISPI_BANK, 3))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_mmio_write32(&self->v, MDGPU_QEXT_REG_BYTEORDER,
+					MDGPU_QEXT_BIG_ENDIAN))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_dispi_write(&self->v, MDGPU_DISPI_ENABLE, 0))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_scanout_set(&self->v, 0, &m, &status))
+		TH_LOG("%s", mdgpu_last_error());
+	/* A refused commit leaves an error status behind. */
+	ASSERT_EQ(0, mdgpu_scanout_write(&self->v, 0, MDGPU_SCANOUT_OFFSET_LO, 64))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_scanout_write(&self->v, 0, MDGPU_SCANOUT_CTRL,
+					 MDGPU_SCANOUT_CTRL_ENABLE))
+		TH_LOG("%s", mdgpu_last_error());
+	ASSERT_EQ(0, mdgpu_scanout_read(&self->v, 0, MDGPU_SCANOUT_STATUS, &r))
+		TH_LOG("%s", mdgpu_last_error());
+	EXPECT_NE((uint32_t)MDGPU_SCANOUT_OK, r) TH_LOG("status of an unaligned commit");
+	n = mdgpu_vfio_region_write(&self->v, VFIO_PCI_BAR2_REGION_INDEX,
+				    MDGPU_VGA_OFFSET, "\x25", 1);
+	ASSERT_EQ(1, n) TH_LOG("%s", mdgpu_last_error());
+	make_edid(_metadata, &self->v, e, 800, 600);
+	ASSERT_EQ(0, mdgpu_edid_set(&self->v, e, sizeof(e))) TH_LOG("%s", mdgpu_last_error());
+	p = query(_metadata, &self->v, DMABUF, MDGPU_PLANE_PRIMARY);
+	old_id = p.dmabuf_id;
+	ASSERT_NE(0U, old_id) TH_LOG("no dma-buf id for the enabled plane");
+
+	ASSERT_EQ(0, mdgpu_vfio_reset(&self->v)) TH_LOG("%s", mdgpu_last_error());
+	n = mdgpu_vfio_region_read(&self->v, VFIO_PCI_BAR2_REGION_INDEX, 0, after,
+				   MDGPU_MMIO_SIZE);
+	ASSERT_EQ((ssize_t)MDGPU_MMIO_SIZE, n) TH_LOG("%s", mdgpu_last_error());
+	for (off = 0; off < MDGPU_MMIO_SIZE; off += 4)
+		if (memcmp(fresh + off, after + off, 4))
+			break;
+	EXPECT_EQ((uint32_t)MDGPU_MMIO_SIZE, off)
+		TH_LOG("BAR2 after reset differs from power-on first at dword %#x", off);
+	for (; off < MDGPU_MMIO_SIZE; off += 4)
+		if (memcmp(fresh + off, after + off, 4))
+			TH_LOG("  dword %#x: %02x%02x%02x%02x after reset, %02x%02x%02x%02x at power-on",
+			       off, after[off + 3], after[off + 2], after[off + 1], after[off],
+			       fresh[off + 3], fresh[off + 2], fresh[off + 1], fresh[off]);
+	p = query(_metadata, &self->v, REGION, MDGPU_PLANE_PRIMARY);
+	expect_plane(_metadata, &p, 0, 0, 0, 0, "REGION query of the primary plane after reset");
+	p = query(_metadata, &self->v, DMABUF, MDGPU_PLANE_PRIMARY);
+	expect_plane(_metadata, &p, 0, 0, 0, 0, "DMABUF query of the primary plane after reset");
+	fd = mdgpu_vfio_get_dmabuf(&self->v, old_id);
+	EXPECT_EQ(-ENOENT, fd) TH_LOG("GET_GFX_DMABUF(%u), a plane from before reset: %s",
+				      old_id, fd < 0 ? strerror(-fd) : "an fd");
+	if (fd >= 0)
+		close(fd);
+	free(fresh);
+	free(after);
 }
 
 TEST_HARNESS_MAIN

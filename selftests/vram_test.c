@@ -6,18 +6,23 @@
  * shows), mmap (shared only, within BAR0, coherent with pread/pwrite both
  * ways), VFIO_DEVICE_RESET (zeroes and frees VRAM and revokes mappings),
  * the module-wide vram_limit_mb, a mapping that keeps the device open
- * against removal, and isolation from another vGPU.
+ * against removal, and isolation from another vGPU. Pages that outlive
+ * their VRAM (held by a dma-buf or a pipe after reset, close or removal)
+ * stay charged against vram_limit_mb, and in /sys/module/mdgpu/
+ * vram_used_bytes, until the last holder lets them go.
  *
  * Starts from and returns to: mdgpu loaded with default parameters, no
  * vGPUs. Each "vram" test gets one fresh, open 16m vGPU on the first pGPU;
  * the "vram_limit" tests reload mdgpu and need MDGPU_KO.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -531,6 +536,263 @@ TEST_F_TIMEOUT(vram_limit, mapping_access_beyond_vram_limit_mb_gets_sigbus, 120)
 		TH_LOG("vram_resident_bytes after the child's faults");
 	EXPECT_EQ(1, map[MIB - PAGE]) TH_LOG("the last page below the limit, stored by the child");
 	munmap((void *)map, VRAM_SIZE);
+}
+
+#define VRAM_USED	"/sys/module/mdgpu/vram_used_bytes"
+
+/* Host memory all VRAM pages occupy, held ones included. */
+static uint64_t vram_used(struct __test_metadata *_metadata)
+{
+	uint64_t bytes = ~0ULL;
+
+	EXPECT_EQ(0, mdgpu_sysfs_read_u64(VRAM_USED, &bytes))
+		TH_LOG("%s", mdgpu_last_error());
+	return bytes;
+}
+
+/*
+ * pwrite pattern @seed to BAR0 [@off, @off + @len) until the driver
+ * refuses: bytes written; *@err gets the refusal's errno (0 if none).
+ */
+static size_t fill_until_refused(struct mdgpu_vfio *v, uint64_t off,
+				 size_t len, uint32_t seed, int *err)
+{
+	uint8_t *buf = malloc(len);
+	size_t done = 0;
+	ssize_t n;
+
+	*err = ENOMEM;
+	if (!buf)
+		return 0;
+	mdgpu_test_pattern_fill(buf, len, off, seed);
+	*err = 0;
+	while (done < len) {
+		n = pwrite(v->device, buf + done, len - done, (off_t)(off + done));
+		if (n <= 0) {
+			*err = n < 0 ? errno : EIO;
+			break;
+		}
+		done += n;
+	}
+	free(buf);
+	return done;
+}
+
+/* Open vGPU @uuid offering dma-buf planes. */
+static void open_dmabuf(struct __test_metadata *_metadata, const char *uuid,
+			struct mdgpu_vfio *v)
+{
+	ASSERT_EQ(0, mdgpu_vgpu_write(uuid, "mdgpu/display_planes", "dmabuf"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_open(_metadata, uuid, v);
+}
+
+/*
+ * Show a 1 MiB frame (512x512 XRGB8888) from VRAM offset 0 on head 0 and
+ * export it: the dma-buf fd, or -errno of GET_GFX_DMABUF.
+ */
+static int export_frame(struct __test_metadata *_metadata, struct mdgpu_vfio *v)
+{
+	static const struct mdgpu_scanout_mode m = {
+		MDGPU_FORMAT_XRGB8888, 512, 512, 2048, 0,
+	};
+	struct vfio_device_gfx_plane_info p;
+	uint32_t status = ~0U;
+
+	EXPECT_EQ(0, mdgpu_scanout_set(v, 0, &m, &status))
+		TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ((uint32_t)MDGPU_SCANOUT_OK, status) TH_LOG("commit of the 1 MiB frame");
+	EXPECT_EQ(0, mdgpu_vfio_query_plane(v, VFIO_GFX_PLANE_TYPE_DMABUF,
+					    MDGPU_PLANE_PRIMARY, &p))
+		TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(MIB, p.size) TH_LOG("size of the primary plane");
+	return mdgpu_vfio_get_dmabuf(v, p.dmabuf_id);
+}
+
+/* The loop of issue 15: plane -> dma-buf -> reset, repeated. */
+TEST_F_TIMEOUT(vram_limit, dmabufs_kept_across_resets_stay_charged_until_closed, 120)
+{
+	int fds[8], nr = 0, err = 0, fd;
+	uint8_t byte = 1;
+	size_t done;
+	ssize_t n;
+
+	ASSERT_EQ(0, mdgpu_test_module_reload("vram_limit_mb=4"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[0]);
+	open_dmabuf(_metadata, self->uuid[0], &self->v[0]);
+
+	while (nr < (int)ARRAY_SIZE(fds)) {
+		fd = export_frame(_metadata, &self->v[0]);
+		if (fd < 0) {
+			err = -fd;
+			break;
+		}
+		fds[nr++] = fd;
+		ASSERT_EQ(0, mdgpu_vfio_reset(&self->v[0])) TH_LOG("%s", mdgpu_last_error());
+	}
+	EXPECT_EQ(4, nr) TH_LOG("1 MiB dma-bufs exported, each kept across a reset, under a 4 MiB limit");
+	EXPECT_EQ(ENOMEM, err) TH_LOG("the export beyond the limit: %s",
+				      err ? strerror(err) : "no refusal");
+	EXPECT_EQ(0U, resident(_metadata, self->uuid[0]))
+		TH_LOG("vram_resident_bytes (the vGPU's own VRAM) after the resets");
+	EXPECT_EQ(4 * MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes while the dma-bufs hold the old pages");
+	n = mdgpu_vfio_region_write(&self->v[0], VFIO_PCI_BAR0_REGION_INDEX, 0, &byte, 1);
+	EXPECT_EQ(-ENOMEM, n) TH_LOG("1-byte write while dma-bufs hold the limit: %zd", n);
+
+	while (nr)
+		close(fds[--nr]);
+	EXPECT_EQ(0U, vram_used(_metadata)) TH_LOG("vram_used_bytes after closing the dma-bufs");
+	done = fill_until_refused(&self->v[0], 0, 5 * MIB, 52, &err);
+	EXPECT_EQ(4 * MIB, done) TH_LOG("bytes written after closing the dma-bufs");
+	EXPECT_EQ(ENOMEM, err) TH_LOG("the write beyond the limit: %s",
+				      err ? strerror(err) : "no refusal");
+	mdgpu_vfio_close(&self->v[0]);
+	EXPECT_EQ(0U, vram_used(_metadata)) TH_LOG("vram_used_bytes after close");
+}
+
+TEST_F_TIMEOUT(vram_limit, dmabuf_outliving_its_vgpu_stays_charged_and_readable, 120)
+{
+	uint8_t *map;
+	size_t done;
+	int fd, err;
+
+	ASSERT_EQ(0, mdgpu_test_module_reload("vram_limit_mb=2"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[0]);
+	open_dmabuf(_metadata, self->uuid[0], &self->v[0]);
+	vram_fill(_metadata, &self->v[0], 0, MIB, 61);
+	fd = export_frame(_metadata, &self->v[0]);
+	ASSERT_LE(0, fd) TH_LOG("%s", mdgpu_last_error());
+	mdgpu_vfio_close(&self->v[0]);
+	ASSERT_EQ(0, mdgpu_vgpu_remove(self->uuid[0])) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes with a dma-buf of a removed vGPU");
+
+	map = mmap(NULL, MIB, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap of the dma-buf: %s", strerror(errno));
+	EXPECT_EQ(MIB, mdgpu_test_pattern_diff(map, MIB, 0, 61))
+		TH_LOG("the dma-buf of a removed vGPU no longer shows its frame");
+
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[1]);
+	mdgpu_harness_vgpu_open(_metadata, self->uuid[1], &self->v[1]);
+	done = fill_until_refused(&self->v[1], 0, 2 * MIB, 62, &err);
+	EXPECT_EQ(MIB, done) TH_LOG("bytes another vGPU wrote under a 2 MiB limit, 1 MiB held");
+	EXPECT_EQ(ENOMEM, err) TH_LOG("its write beyond the limit: %s",
+				      err ? strerror(err) : "no refusal");
+
+	munmap(map, MIB);
+	close(fd);
+	EXPECT_EQ(done, vram_used(_metadata))
+		TH_LOG("vram_used_bytes after the dma-buf is gone: the other vGPU's own");
+	done += fill_until_refused(&self->v[1], done, 2 * MIB - done, 62, &err);
+	EXPECT_EQ(2 * MIB, done) TH_LOG("bytes written after the dma-buf is gone: %s",
+					err ? strerror(err) : "");
+	mdgpu_vfio_close(&self->v[1]);
+}
+
+TEST_F_TIMEOUT(vram_limit, pages_a_pipe_holds_through_a_mapping_stay_charged, 120)
+{
+	struct iovec iov;
+	uint8_t *map, *buf = malloc(MIB);
+	size_t done = 0;
+	ssize_t n;
+	int p[2], err;
+
+	ASSERT_NE(NULL, buf) TH_LOG("out of memory");
+	ASSERT_EQ(0, mdgpu_test_module_reload("vram_limit_mb=2"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[0]);
+	mdgpu_harness_vgpu_open(_metadata, self->uuid[0], &self->v[0]);
+	map = map_bar0(_metadata, &self->v[0]);
+	ASSERT_NE(NULL, map) TH_LOG("no BAR0 mapping");
+	mdgpu_test_pattern_fill(map, MIB, 0, 71);
+
+	/* vmsplice makes the pipe hold references on the mapped pages. */
+	ASSERT_EQ(0, pipe(p)) TH_LOG("pipe: %s", strerror(errno));
+	ASSERT_LE((int)MIB, fcntl(p[1], F_SETPIPE_SZ, (int)MIB))
+		TH_LOG("F_SETPIPE_SZ: %s", strerror(errno));
+	while (done < MIB) {
+		iov.iov_base = map + done;
+		iov.iov_len = MIB - done;
+		n = vmsplice(p[1], &iov, 1, 0);
+		ASSERT_LT(0, n) TH_LOG("vmsplice: %s", strerror(errno));
+		done += n;
+	}
+	ASSERT_EQ(0, mdgpu_vfio_reset(&self->v[0])) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(0U, resident(_metadata, self->uuid[0]))
+		TH_LOG("vram_resident_bytes after reset");
+	EXPECT_EQ(MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes while a pipe holds the old pages");
+	done = fill_until_refused(&self->v[0], 0, 2 * MIB, 72, &err);
+	EXPECT_EQ(MIB, done) TH_LOG("bytes written under a 2 MiB limit, 1 MiB held by a pipe");
+	EXPECT_EQ(ENOMEM, err) TH_LOG("the write beyond the limit: %s",
+				      err ? strerror(err) : "no refusal");
+
+	/* The pipe still has the frame from before the reset. */
+	for (done = 0; done < MIB; done += n) {
+		n = read(p[0], buf + done, MIB - done);
+		ASSERT_LT(0, n) TH_LOG("read from the pipe: %s", strerror(errno));
+	}
+	EXPECT_EQ(MIB, mdgpu_test_pattern_diff(buf, MIB, 0, 71))
+		TH_LOG("the pipe's copy of the pages from before the reset");
+	close(p[0]);
+	close(p[1]);
+	EXPECT_EQ(MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes once the pipe let go: the MiB written after reset");
+	done = fill_until_refused(&self->v[0], MIB, MIB, 72, &err);
+	EXPECT_EQ(MIB, done) TH_LOG("bytes written once the pipe let go: %s",
+				    err ? strerror(err) : "");
+	munmap(map, VRAM_SIZE);
+	free(buf);
+}
+
+TEST_F_TIMEOUT(vram_limit, pages_a_pipe_holds_outlive_the_vgpu_and_the_module, 120)
+{
+	uint8_t *map, *buf = malloc(MIB);
+	size_t done = 0;
+	struct iovec iov;
+	ssize_t n;
+	int p[2];
+
+	ASSERT_NE(NULL, buf) TH_LOG("out of memory");
+	ASSERT_EQ(0, mdgpu_test_module_reload("vram_limit_mb=2"))
+		TH_LOG("%s", mdgpu_last_error());
+	mdgpu_harness_vgpu_create(_metadata, "16m", self->uuid[0]);
+	mdgpu_harness_vgpu_open(_metadata, self->uuid[0], &self->v[0]);
+	map = map_bar0(_metadata, &self->v[0]);
+	ASSERT_NE(NULL, map) TH_LOG("no BAR0 mapping");
+	mdgpu_test_pattern_fill(map, MIB, 0, 81);
+	ASSERT_EQ(0, pipe(p)) TH_LOG("pipe: %s", strerror(errno));
+	ASSERT_LE((int)MIB, fcntl(p[1], F_SETPIPE_SZ, (int)MIB))
+		TH_LOG("F_SETPIPE_SZ: %s", strerror(errno));
+	while (done < MIB) {
+		iov.iov_base = map + done;
+		iov.iov_len = MIB - done;
+		n = vmsplice(p[1], &iov, 1, 0);
+		ASSERT_LT(0, n) TH_LOG("vmsplice: %s", strerror(errno));
+		done += n;
+	}
+	munmap(map, VRAM_SIZE);
+	mdgpu_vfio_close(&self->v[0]);
+	ASSERT_EQ(0, mdgpu_vgpu_remove(self->uuid[0])) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(MIB, vram_used(_metadata))
+		TH_LOG("vram_used_bytes with a pipe holding a removed vGPU's pages");
+
+	/* Unloading leaves the held pages to the pipe. */
+	ASSERT_EQ(0, mdgpu_test_module_unload()) TH_LOG("%s", mdgpu_last_error());
+	for (done = 0; done < MIB; done += n) {
+		n = read(p[0], buf + done, MIB - done);
+		ASSERT_LT(0, n) TH_LOG("read from the pipe: %s", strerror(errno));
+	}
+	EXPECT_EQ(MIB, mdgpu_test_pattern_diff(buf, MIB, 0, 81))
+		TH_LOG("the pipe's copy of VRAM after mdgpu was unloaded");
+	close(p[0]);
+	close(p[1]);
+	free(buf);
+	ASSERT_EQ(0, mdgpu_test_module_load("")) TH_LOG("%s", mdgpu_last_error());
+	EXPECT_EQ(0U, vram_used(_metadata)) TH_LOG("vram_used_bytes after a reload");
 }
 
 TEST_HARNESS_MAIN
