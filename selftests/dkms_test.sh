@@ -13,7 +13,7 @@
 # build -> $MDGPU_KDIR. `make dkms` copies the sources to /usr/src, DKMS
 # builds them in /var/lib/dkms (the VM's /var is an overlay already) and
 # installs mdgpu.ko into updates/dkms; modprobe must then load that very
-# file (its srcversion) and the pGPUs must appear. At the end the module
+# file (its GNU build ID) and the pGPUs must appear. At the end the module
 # scripts/testvm loaded ($MDGPU_KO) is loaded again.
 # Exit status: 0 all passed, 1 a test failed, 4 skipped (not in a test VM).
 
@@ -21,7 +21,7 @@ KSFT_SKIP=4
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-echo "TAP version 13"
+[ "${1:-}" = --in-namespace ] || echo "TAP version 13"
 if [ "$(id -u)" -ne 0 ] || [ -z "${MDGPU_TESTVM:-}" ]; then
 	echo "1..0 # SKIP runs as root inside scripts/testvm only"
 	exit $KSFT_SKIP
@@ -102,12 +102,24 @@ else
 	not_ok "modprobe mdgpu loads the module"
 fi
 
-mine=$(cat /sys/module/mdgpu/srcversion 2>/dev/null)
-theirs=$( [ -n "$ko" ] && modinfo -F srcversion "$ko" 2>/dev/null)
-if [ -n "$mine" ] && [ "$mine" = "$theirs" ] && [ "$(modinfo -n mdgpu 2>/dev/null)" = "$ko" ]; then
-	ok "the loaded mdgpu is DKMS's build (srcversion $mine)"
+# The build ID of the loaded module (its ELF note, as sysfs shows it) and of a file.
+loaded_build_id() {
+	od -An -tx1 -v /sys/module/mdgpu/notes/.note.gnu.build-id 2>/dev/null | tr -d ' \n'
+}
+file_build_id() {
+	case $1 in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -qdc "$1" ;;
+	*) cat "$1" ;;
+	esac >"$tmp/ko" 2>/dev/null && readelf -n "$tmp/ko" | sed -n 's/.*Build ID: *//p'
+}
+mine=$(loaded_build_id)
+theirs=$( [ -n "$ko" ] && file_build_id "$ko")
+if [ -n "$theirs" ] && [ "${mine%"$theirs"}" != "$mine" ] &&
+	[ "$(modinfo -n mdgpu 2>/dev/null)" = "$ko" ]; then
+	ok "the loaded mdgpu is DKMS's build (build ID $theirs)"
 else
-	echo "# loaded srcversion '$mine', DKMS's '$theirs', modinfo -n: $(modinfo -n mdgpu 2>&1)"
+	echo "# loaded note '$mine', DKMS's build ID '$theirs', modinfo -n: $(modinfo -n mdgpu 2>&1)"
 	not_ok "the loaded mdgpu is DKMS's build"
 fi
 
