@@ -96,8 +96,8 @@ mdgpu_compat_dump_attrs(struct netlink_callback *cb)
 #endif
 
 /* A shmem file whose pages are not charged as committed memory. */
-static inline struct file *mdgpu_compat_shmem_noreserve(const char *name,
-							 loff_t size)
+static inline struct file *
+mdgpu_compat_shmem_noreserve(const char *name, loff_t size)
 {
 #if MDGPU_KERNEL_SINCE(7, 0)
 	/* 7.0: the flags are a vma_flags_t bitmap. */
@@ -121,8 +121,10 @@ typedef int (*mdgpu_region_info_fn)(struct vfio_device *vdev,
  * 6.19+: the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself (copying
  * in and out, placing the capability chain) and asks the driver through
  * vfio_device_ops.get_region_info_caps; without it every region is EINVAL.
+ * The op is vgpu.c's mdgpu_vgpu_get_region_info().
  */
-#define MDGPU_COMPAT_REGION_INFO_OP(fn)	.get_region_info_caps = (fn),
+#define MDGPU_COMPAT_REGION_INFO_OP					\
+	.get_region_info_caps = mdgpu_vgpu_get_region_info,
 
 static inline long mdgpu_compat_get_region_info(struct vfio_device *vdev,
 						void __user *arg,
@@ -133,7 +135,7 @@ static inline long mdgpu_compat_get_region_info(struct vfio_device *vdev,
 
 #else
 
-#define MDGPU_COMPAT_REGION_INFO_OP(fn)
+#define MDGPU_COMPAT_REGION_INFO_OP
 
 /* Before 6.19 the driver's ioctl does what the core does since. */
 static inline long mdgpu_compat_get_region_info(struct vfio_device *vdev,

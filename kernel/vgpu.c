@@ -388,7 +388,7 @@ static const struct vfio_device_ops mdgpu_vgpu_ops = {
 	.write = mdgpu_vgpu_write,
 	.mmap = mdgpu_vgpu_mmap,
 	.ioctl = mdgpu_vgpu_ioctl,
-	MDGPU_COMPAT_REGION_INFO_OP(mdgpu_vgpu_get_region_info)
+	MDGPU_COMPAT_REGION_INFO_OP
 	.request = mdgpu_vgpu_request,
 };
 
