@@ -48,7 +48,6 @@ now() { date +%s; }
 abi=$MDGPU_ABI
 mods=/lib/modules/$abi
 tmp=$(mktemp -d /run/dkms-test.XXXXXX) || exit 1
-log=$tmp/log
 
 restore() {
 	rmmod mdgpu 2>/dev/null
@@ -59,7 +58,6 @@ restore() {
 mount -t tmpfs tmpfs "$tmp" && mkdir -p "$tmp/upper" "$tmp/work" &&
 	mount -t overlay -o "lowerdir=/usr,upperdir=$tmp/upper,workdir=$tmp/work" overlay /usr ||
 	{ echo "Bail out! cannot put an overlay on /usr"; exit 1; }
-log=$tmp/log
 
 # What Debian's image and headers packages leave in /lib/modules/<abi>.
 mkdir -p "$mods/kernel/drivers" || exit 1
@@ -69,11 +67,13 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 done
 ln -s "$MDGPU_KDIR" "$mods/build"
 
+# DKMS's own output, as comments with the time of each line.
 t0=$(now)
-if make -s -C "$root" dkms >"$log" 2>&1; then
+{ make -s -C "$root" dkms 2>&1; echo $? >"$tmp/rc"; } </dev/null |
+	while IFS= read -r line; do echo "# $(date +%T) $line"; done
+if [ "$(cat "$tmp/rc")" = 0 ]; then
 	ok "make dkms builds and installs mdgpu for $abi ($(($(now) - t0)) s)"
 else
-	sed 's/^/# /' "$log"
 	for f in /var/lib/dkms/mdgpu/*/build/make.log; do
 		[ -f "$f" ] && sed 's/^/# make.log: /' "$f"
 	done
