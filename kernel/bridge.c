@@ -111,7 +111,12 @@ static struct pci_ops mdgpu_bridge_ops = {
  * The pGPUs are added to the device model before this returns, so the
  * mdgpu PCI driver, if registered, binds them right away.
  *
- * Return: 0, -EEXIST if the domain already has a bus 00, or -errno.
+ * The domain is reserved with the PCI core's emulated-domain allocator where
+ * the kernel has one, so that no other emulated host bridge takes it.
+ *
+ * Return: 0, -EEXIST if the domain already has a bus 00 or is reserved by
+ * another emulated host bridge, or -errno. (Since 7.1 the module loader
+ * turns an -EEXIST from module init into -EBUSY.)
  */
 int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
 {
@@ -135,14 +140,16 @@ int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
 
 	pci_lock_rescan_remove();
 	if (pci_find_bus(domain, 0)) {
-		pr_err("PCI domain %04x is in use; choose another with pci_domain=\n",
-		       domain);
 		ret = -EEXIST;
 		goto out_unlock;
 	}
+	ret = mdgpu_compat_reserve_domain(domain);
+	if (ret)
+		goto out_unlock;
 	bus = pci_create_root_bus(NULL, 0, &mdgpu_bridge_ops, &br->sysdata,
 				  &resources);
 	if (!bus) {
+		mdgpu_compat_release_domain(domain);
 		ret = -ENODEV;
 		goto out_unlock;
 	}
@@ -153,6 +160,9 @@ int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
 out_unlock:
 	pci_unlock_rescan_remove();
 	pci_free_resource_list(&resources);
+	if (ret == -EEXIST)
+		pr_err("PCI domain %04x is in use; choose another with pci_domain=\n",
+		       domain);
 	if (ret)
 		kfree(br);
 	return ret;
@@ -181,6 +191,7 @@ void mdgpu_bridge_destroy(void)
 	 * found the bridge, its name and its windows left after every unload).
 	 */
 	put_device(&host->dev);
+	mdgpu_compat_release_domain(br->sysdata.domain);
 	mdgpu_bridge = NULL;
 	kfree(br);
 }

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mdgpu: every difference between the kernel lines we support (Debian 6.1
- * and 6.12) lives in this file and nowhere else. Each guard names the
- * release that changed the API, so a later kernel needs only this file.
+ * and 6.12, Debian trixie-backports' 7.3) lives in this file and nowhere
+ * else. Each guard names the release that changed the API, so a later
+ * kernel needs only this file.
  */
 #ifndef MDGPU_COMPAT_H
 #define MDGPU_COMPAT_H
 
 #include <linux/eventfd.h>
 #include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/shmem_fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
 #include <linux/vfio.h>
@@ -80,6 +85,119 @@ mdgpu_compat_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->info.attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+/* 6.13 made symbol namespaces string literals (cdd30ebb1b9f). */
+#if MDGPU_KERNEL_SINCE(6, 13)
+#define MDGPU_COMPAT_NS_DMA_BUF "DMA_BUF"
+#else
+#define MDGPU_COMPAT_NS_DMA_BUF DMA_BUF
+#endif
+
+/* A shmem file whose pages are not charged as committed memory. */
+static inline struct file *
+mdgpu_compat_shmem_noreserve(const char *name, loff_t size)
+{
+#if MDGPU_KERNEL_SINCE(7, 0)
+	/* 7.0: the flags are a vma_flags_t bitmap. */
+	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
+#else
+	return shmem_file_setup(name, size, VM_NORESERVE);
+#endif
+}
+
+/*
+ * The driver's region-info callback: fill @info for @info->index (offset,
+ * size, flags) and add any capability chain to @caps.
+ */
+typedef int (*mdgpu_region_info_fn)(struct vfio_device *vdev,
+				    struct vfio_region_info *info,
+				    struct vfio_info_cap *caps);
+
+#if MDGPU_KERNEL_SINCE(6, 19)
+
+/*
+ * 6.19+: the VFIO core answers VFIO_DEVICE_GET_REGION_INFO itself (copying
+ * in and out, placing the capability chain) and asks the driver through
+ * vfio_device_ops.get_region_info_caps; without it every region is EINVAL.
+ * The op is vgpu.c's mdgpu_vgpu_get_region_info().
+ */
+#define MDGPU_COMPAT_REGION_INFO_OP					\
+	.get_region_info_caps = mdgpu_vgpu_get_region_info,
+
+static inline long mdgpu_compat_get_region_info(struct vfio_device *vdev,
+						void __user *arg,
+						mdgpu_region_info_fn fn)
+{
+	return -ENOTTY;		/* never reached: the core took the ioctl */
+}
+
+#else
+
+#define MDGPU_COMPAT_REGION_INFO_OP
+
+/* Before 6.19 the driver's ioctl does what the core does since. */
+static inline long mdgpu_compat_get_region_info(struct vfio_device *vdev,
+						void __user *arg,
+						mdgpu_region_info_fn fn)
+{
+	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info info = {};
+	struct vfio_info_cap caps = {};
+	long ret;
+
+	if (copy_from_user(&info, arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	ret = fn(vdev, &info, &caps);
+	if (ret)
+		goto out_free;
+	if (caps.size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps.size) {
+			info.argsz = sizeof(info) + caps.size;
+			info.cap_offset = 0;
+		} else {
+			vfio_info_cap_shift(&caps, sizeof(info));
+			if (copy_to_user(arg + sizeof(info), caps.buf,
+					 caps.size)) {
+				ret = -EFAULT;
+				goto out_free;
+			}
+			info.cap_offset = sizeof(info);
+		}
+	}
+	if (copy_to_user(arg, &info, minsz))
+		ret = -EFAULT;
+out_free:
+	kfree(caps.buf);
+	return ret;
+}
+
+#endif
+
+/*
+ * 6.17+ keeps emulated PCI domains in an allocator (Hyper-V, VMD use it):
+ * reserve ours there, so that none of them picks it. Returns -EEXIST if
+ * another emulated host bridge has it.
+ */
+static inline int mdgpu_compat_reserve_domain(unsigned int domain)
+{
+#if MDGPU_KERNEL_SINCE(6, 17)
+	int ret = pci_bus_find_emul_domain_nr(domain, domain, domain);
+
+	if (ret < 0)
+		return ret == -ENOSPC ? -EEXIST : ret;
+#endif
+	return 0;
+}
+
+static inline void mdgpu_compat_release_domain(unsigned int domain)
+{
+#if MDGPU_KERNEL_SINCE(6, 17)
+	pci_bus_release_emul_domain_nr(domain);
 #endif
 }
 

@@ -13,6 +13,7 @@
 #include <linux/pci.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "mdgpu.h"
 
 unsigned int mdgpu_num_gpus = 2;
@@ -123,4 +124,4 @@ module_exit(mdgpu_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Simulated GPUs shared as VFIO mediated devices (vGPUs)");
 MODULE_AUTHOR("The mdgpu authors");
-MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(MDGPU_COMPAT_NS_DMA_BUF);

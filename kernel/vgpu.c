@@ -225,51 +225,36 @@ static int mdgpu_region_type(unsigned int index,
 	return -ENOENT;
 }
 
-static long mdgpu_ioctl_get_region_info(struct mdgpu_vgpu *vgpu,
-					void __user *arg)
+/*
+ * VFIO_DEVICE_GET_REGION_INFO for one region, on every kernel line: the
+ * VFIO core calls this as get_region_info_caps (6.19+), our ioctl through
+ * compat.h before that; either one copies @info and @caps to userspace.
+ */
+static int mdgpu_vgpu_get_region_info(struct vfio_device *vdev,
+				      struct vfio_region_info *info,
+				      struct vfio_info_cap *caps)
 {
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 	struct vfio_region_info_cap_type cap_type = {};
-	struct vfio_info_cap caps = {};
-	struct vfio_region_info info;
-	int ret;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= MDGPU_NUM_REGIONS)
+	if (info->index >= MDGPU_NUM_REGIONS)
 		return -EINVAL;
 
-	info.offset = MDGPU_REGION_BASE(info.index);
-	info.size = mdgpu_region_size(vgpu, info.index);
-	info.cap_offset = 0;
-	info.flags = 0;
-	if (info.size)
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE;
-	if (info.index == VFIO_PCI_BAR0_REGION_INDEX ||
-	    info.index == MDGPU_WINDOW_REGION_INDEX)
-		info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+	info->offset = MDGPU_REGION_BASE(info->index);
+	info->size = mdgpu_region_size(vgpu, info->index);
+	info->cap_offset = 0;
+	info->flags = 0;
+	if (info->size)
+		info->flags = VFIO_REGION_INFO_FLAG_READ |
+			      VFIO_REGION_INFO_FLAG_WRITE;
+	if (info->index == VFIO_PCI_BAR0_REGION_INDEX ||
+	    info->index == MDGPU_WINDOW_REGION_INDEX)
+		info->flags |= VFIO_REGION_INFO_FLAG_MMAP;
 
-	if (!mdgpu_region_type(info.index, &cap_type)) {
-		ret = vfio_info_add_capability(&caps, &cap_type.header,
-					       sizeof(cap_type));
-		if (ret)
-			return ret;
-		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
-		if (info.argsz < sizeof(info) + caps.size) {
-			info.argsz = sizeof(info) + caps.size;
-		} else {
-			vfio_info_cap_shift(&caps, sizeof(info));
-			if (copy_to_user(arg + sizeof(info), caps.buf,
-					 caps.size)) {
-				kfree(caps.buf);
-				return -EFAULT;
-			}
-			info.cap_offset = sizeof(info);
-		}
-		kfree(caps.buf);
-	}
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	if (mdgpu_region_type(info->index, &cap_type))
+		return 0;
+	return vfio_info_add_capability(caps, &cap_type.header,
+					sizeof(cap_type));
 }
 
 /* Power-on state: registers, display, interrupts pending, VRAM contents. */
@@ -295,7 +280,8 @@ static long mdgpu_vgpu_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_DEVICE_GET_INFO:
 		return mdgpu_ioctl_get_info(uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
-		return mdgpu_ioctl_get_region_info(vgpu, uarg);
+		return mdgpu_compat_get_region_info(vdev, uarg,
+						    mdgpu_vgpu_get_region_info);
 	case VFIO_DEVICE_GET_IRQ_INFO:
 		return mdgpu_irq_get_info(vgpu, uarg);
 	case VFIO_DEVICE_SET_IRQS:
@@ -402,6 +388,7 @@ static const struct vfio_device_ops mdgpu_vgpu_ops = {
 	.write = mdgpu_vgpu_write,
 	.mmap = mdgpu_vgpu_mmap,
 	.ioctl = mdgpu_vgpu_ioctl,
+	MDGPU_COMPAT_REGION_INFO_OP
 	.request = mdgpu_vgpu_request,
 };
 

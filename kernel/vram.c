@@ -218,7 +218,7 @@ static struct file *mdgpu_vram_map_file(struct mdgpu_vram *vram)
 	/* BAR0 pages, then the display window; VM_NORESERVE: nothing is
 	 * charged to this file, it only ever holds our mappings.
 	 */
-	file = shmem_file_setup("mdgpu-vram", 2 * vram->size, VM_NORESERVE);
+	file = mdgpu_compat_shmem_noreserve("mdgpu-vram", 2 * vram->size);
 	if (IS_ERR(file))
 		return file;
 	file->private_data = vram;	/* for the fault handler */
