@@ -15,6 +15,8 @@
 #   make bench                      mdgpu vs the sample mdev drivers, both lines
 #   make check-debug                the debug-kernel lane (KASAN, lockdep, kmemleak,
 #                                   UBSAN, fault injection): selftests + campaigns
+#   make check-guest                real guests on a vGPU: SeaBIOS's VGA BIOS and the
+#                                   tiny Linux guest (bochs-drm), nested in a test VM
 #
 # Everything installs what it needs with apt-get (see scripts/deps and
 # scripts/kernel-fetch). Build products go to build/ and the kernel cache to
@@ -61,6 +63,9 @@ check:
 check-debug:
 	scripts/check 6.12-debug
 
+check-guest:
+	scripts/guest-check --kernel $(KERNEL) --linux
+
 run:
 	scripts/demo --kernel $(KERNEL)
 
@@ -74,4 +79,4 @@ clean:
 	$(MAKE) -C kernel KDIR=$(KDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all module install dkms build check check-debug run shell bench clean
+.PHONY: all module install dkms build check check-debug check-guest run shell bench clean

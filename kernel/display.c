@@ -2,10 +2,13 @@
 /*
  * mdgpu: the display controller. One scanout per head, programmed either
  * through the mdgpu scanout registers or, for head 0, through the Bochs
- * DISPI registers that bochs-drm uses. Every commit is checked against the
- * type's heads, max resolution and VRAM: a mode the type cannot show is
- * refused, never clipped. Head 0 is the primary plane that QUERY_GFX_PLANE
- * reports, as a region (the display window) or as a dma-buf.
+ * DISPI registers that bochs-drm and SeaBIOS's VGA BIOS use. A scanout
+ * register commit is checked against the type's heads, max resolution and
+ * VRAM: a mode the type cannot show is refused, never clipped. The DISPI
+ * registers behave as QEMU's VGA instead: values are adjusted to what the
+ * device can show, since that interface has no way to report an error.
+ * Head 0 is the primary plane that QUERY_GFX_PLANE reports, as a region
+ * (the display window) or as a dma-buf.
  */
 #include <linux/dma-buf.h>
 #include <linux/file.h>
@@ -162,28 +165,128 @@ void mdgpu_scanout_reg_write(struct mdgpu_vgpu *vgpu, unsigned int head,
 	}
 }
 
+/* Bits per pixel of DISPI's BPP register, as the adjustments see it. */
+static unsigned int mdgpu_dispi_bits(u16 bpp)
+{
+	return bpp == 15 ? 16 : bpp;
+}
+
+/* Bytes per line of the mode the DISPI registers describe. */
+static u32 mdgpu_dispi_line(const u16 *r)
+{
+	return r[MDGPU_DISPI_VIRT_WIDTH] * mdgpu_dispi_bits(r[MDGPU_DISPI_BPP]) / 8;
+}
+
+/*
+ * While DISPI is enabled, bring every register to the closest value the
+ * device can show, as QEMU's VGA does (the guest gets no error from a DISPI
+ * write): the type's max resolution takes the place of VBE's maximum.
+ */
+static void mdgpu_dispi_fixup(struct mdgpu_vgpu *vgpu)
+{
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	u16 *r = vgpu->display.dispi;
+	u64 vram = vgpu->vram.size, offset, maxy;
+	unsigned int bits;
+	u32 line;
+
+	if (!(r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_ENABLED))
+		return;
+
+	switch (r[MDGPU_DISPI_BPP]) {
+	case 4:
+	case 8:
+	case 15:
+	case 16:
+	case 24:
+	case 32:
+		break;
+	default:
+		r[MDGPU_DISPI_BPP] = 8;
+	}
+	bits = mdgpu_dispi_bits(r[MDGPU_DISPI_BPP]);
+
+	r[MDGPU_DISPI_XRES] &= ~7;
+	if (!r[MDGPU_DISPI_XRES])
+		r[MDGPU_DISPI_XRES] = 8;
+	if (r[MDGPU_DISPI_XRES] > info->max_xres)
+		r[MDGPU_DISPI_XRES] = info->max_xres;
+	r[MDGPU_DISPI_VIRT_WIDTH] &= ~7;
+	if (r[MDGPU_DISPI_VIRT_WIDTH] > MDGPU_DISPI_MAX_VIRT_WIDTH)
+		r[MDGPU_DISPI_VIRT_WIDTH] = MDGPU_DISPI_MAX_VIRT_WIDTH;
+	if (r[MDGPU_DISPI_VIRT_WIDTH] < r[MDGPU_DISPI_XRES])
+		r[MDGPU_DISPI_VIRT_WIDTH] = r[MDGPU_DISPI_XRES];
+
+	/* Even 16000 pixels of 32 bits fit a 16 MiB VRAM many times. */
+	line = mdgpu_dispi_line(r);
+	maxy = div_u64(vram, line);
+	if (!r[MDGPU_DISPI_YRES])
+		r[MDGPU_DISPI_YRES] = 1;
+	if (r[MDGPU_DISPI_YRES] > info->max_yres)
+		r[MDGPU_DISPI_YRES] = info->max_yres;
+	if (r[MDGPU_DISPI_YRES] > maxy)
+		r[MDGPU_DISPI_YRES] = maxy;
+
+	if (r[MDGPU_DISPI_X_OFFSET] > MDGPU_DISPI_MAX_VIRT_WIDTH)
+		r[MDGPU_DISPI_X_OFFSET] = MDGPU_DISPI_MAX_VIRT_WIDTH;
+	if (r[MDGPU_DISPI_Y_OFFSET] > MDGPU_DISPI_MAX_VIRT_HEIGHT)
+		r[MDGPU_DISPI_Y_OFFSET] = MDGPU_DISPI_MAX_VIRT_HEIGHT;
+	offset = (u64)r[MDGPU_DISPI_X_OFFSET] * bits / 8 +
+		 (u64)r[MDGPU_DISPI_Y_OFFSET] * line;
+	if (offset + (u64)r[MDGPU_DISPI_YRES] * line > vram) {
+		r[MDGPU_DISPI_Y_OFFSET] = 0;
+		offset = (u64)r[MDGPU_DISPI_X_OFFSET] * bits / 8;
+		if (offset + (u64)r[MDGPU_DISPI_YRES] * line > vram)
+			r[MDGPU_DISPI_X_OFFSET] = 0;
+	}
+	r[MDGPU_DISPI_VIRT_HEIGHT] = min_t(u64, maxy, 0xffff);
+}
+
 /* The scanout the DISPI registers describe (always head 0). */
 static void mdgpu_dispi_scanout(struct mdgpu_vgpu *vgpu,
 				struct mdgpu_scanout *s)
 {
 	const u16 *r = vgpu->display.dispi;
-	unsigned int bpp = r[MDGPU_DISPI_BPP];
-	unsigned int cpp = bpp / 8;
+	unsigned int bits = mdgpu_dispi_bits(r[MDGPU_DISPI_BPP]);
 
-	s->enabled = (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_ENABLED) &&
-		     (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_LFB_ENABLED);
-	if (bpp == 32)
+	s->enabled = r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_ENABLED;
+	if (r[MDGPU_DISPI_BPP] == 32)
 		s->format = vgpu->display.byteorder == MDGPU_QEXT_BIG_ENDIAN ?
 			    MDGPU_FORMAT_BGRX8888 : MDGPU_FORMAT_XRGB8888;
-	else if (bpp == 16)
+	else if (r[MDGPU_DISPI_BPP] == 16)
 		s->format = MDGPU_FORMAT_RGB565;
 	else
 		s->format = 0;
 	s->width = r[MDGPU_DISPI_XRES];
 	s->height = r[MDGPU_DISPI_YRES];
-	s->pitch = r[MDGPU_DISPI_VIRT_WIDTH] * cpp;
+	s->pitch = mdgpu_dispi_line(r);
 	s->offset = (u64)r[MDGPU_DISPI_Y_OFFSET] * s->pitch +
-		    (u64)r[MDGPU_DISPI_X_OFFSET] * cpp;
+		    (u64)r[MDGPU_DISPI_X_OFFSET] * bits / 8;
+}
+
+/**
+ * mdgpu_dispi_update() - make head 0 show what the DISPI registers describe
+ * @vgpu: the vGPU, its lock held
+ *
+ * A mode the registers describe but a scanout cannot show (a palette or
+ * 24-bit format, a start not aligned to MDGPU_SCANOUT_ALIGN) turns head 0
+ * off, with the reason in its STATUS.
+ */
+void mdgpu_dispi_update(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_scanout s, off = {};
+	u32 status;
+
+	lockdep_assert_held(&vgpu->lock);
+	mdgpu_dispi_scanout(vgpu, &s);
+	status = s.enabled ? mdgpu_scanout_check(vgpu, &s) : MDGPU_SCANOUT_OK;
+	if (status == MDGPU_SCANOUT_OK) {
+		mdgpu_scanout_commit(vgpu, 0, &s);
+		return;
+	}
+	mdgpu_scanout_commit(vgpu, 0, &off);
+	vgpu->display.status[0] = status;
+	mdgpu_irq_raise(vgpu, MDGPU_IRQ_SCANOUT_ERROR);
 }
 
 /**
@@ -191,13 +294,28 @@ static void mdgpu_dispi_scanout(struct mdgpu_vgpu *vgpu,
  * @vgpu: the vGPU, its lock held
  * @index: register index
  *
- * Return: the register value.
+ * Return: the register value; GETCAPS makes XRES, YRES and BPP read the
+ * device's maximums.
  */
 u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index)
 {
-	if (index >= MDGPU_DISPI_NR_REGS)
+	const struct mdgpu_type_info *info = vgpu->type->info;
+	const u16 *r = vgpu->display.dispi;
+
+	if (index == MDGPU_DISPI_VIDEO_MEMORY_64K)
+		/* A 16-bit register: 4 GiB reads as 4 GiB - 64 KiB. */
+		return min_t(u64, vgpu->vram.size >> 16, 0xffff);
+	if (index >= MDGPU_DISPI_VIDEO_MEMORY_64K)
 		return 0;
-	return vgpu->display.dispi[index];
+	if (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_GETCAPS) {
+		if (index == MDGPU_DISPI_XRES)
+			return info->max_xres;
+		if (index == MDGPU_DISPI_YRES)
+			return info->max_yres;
+		if (index == MDGPU_DISPI_BPP)
+			return MDGPU_DISPI_MAX_BPP;
+	}
+	return r[index];
 }
 
 /**
@@ -206,57 +324,57 @@ u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index)
  * @index: register index
  * @val: value
  *
- * Resolutions beyond the type's maximum are refused (the register keeps
- * its value). Enabling, or changing the mode or panning while enabled,
- * commits head 0; a write whose result the type cannot show is refused
- * and the old mode stays.
+ * The register semantics of QEMU's VGA (see uapi/mdgpu_regs.h): nothing is
+ * refused, values are adjusted while DISPI is enabled. Writes that change
+ * the mode while enabled, and every ENABLE write, update head 0; while
+ * DISPI is off, head 0 is left to the scanout registers.
  */
 void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 {
-	const struct mdgpu_type_info *info = vgpu->type->info;
 	u16 *r = vgpu->display.dispi;
-	struct mdgpu_scanout s;
-	u16 old;
+	u32 bank_mask;
 
+	lockdep_assert_held(&vgpu->lock);
 	switch (index) {
 	case MDGPU_DISPI_ID:
-	case MDGPU_DISPI_VIDEO_MEMORY_64K:
-	case MDGPU_DISPI_VIRT_HEIGHT:
-		return;		/* read-only or derived */
+		if (val >= MDGPU_DISPI_ID0 && val <= MDGPU_DISPI_ID5)
+			r[index] = val;
+		return;
 	case MDGPU_DISPI_XRES:
-		if (val > info->max_xres)
-			return;
-		break;
 	case MDGPU_DISPI_YRES:
-		if (val > info->max_yres)
-			return;
-		break;
 	case MDGPU_DISPI_BPP:
-		if (val != 16 && val != 32)
-			return;
+	case MDGPU_DISPI_VIRT_WIDTH:
+	case MDGPU_DISPI_X_OFFSET:
+	case MDGPU_DISPI_Y_OFFSET:
+		r[index] = val;
+		mdgpu_dispi_fixup(vgpu);
 		break;
+	case MDGPU_DISPI_BANK:
+		/* 64 KiB banks of VRAM (banking itself: no legacy window) */
+		bank_mask = min_t(u64, vgpu->vram.size >> 16, 0x10000) - 1;
+		r[index] = val & bank_mask;
+		return;
 	case MDGPU_DISPI_ENABLE:
-		val &= MDGPU_DISPI_ENABLED | MDGPU_DISPI_LFB_ENABLED |
-		       MDGPU_DISPI_NOCLEARMEM;
-		break;
-	default:
-		if (index >= MDGPU_DISPI_NR_REGS)
-			return;
-	}
-	old = r[index];
-	r[index] = val;
-	mdgpu_dispi_scanout(vgpu, &s);
-	if (index == MDGPU_DISPI_ENABLE || s.enabled) {
-		mdgpu_scanout_commit(vgpu, 0, &s);
-		/* Refused: the write does not happen, the old mode stays. */
-		if (s.enabled && vgpu->display.status[0]) {
-			r[index] = old;
-			mdgpu_dispi_scanout(vgpu, &s);
+		if ((val & MDGPU_DISPI_ENABLED) &&
+		    !(r[index] & MDGPU_DISPI_ENABLED)) {
+			r[MDGPU_DISPI_VIRT_WIDTH] = 0;
+			r[MDGPU_DISPI_X_OFFSET] = 0;
+			r[MDGPU_DISPI_Y_OFFSET] = 0;
+			r[index] |= MDGPU_DISPI_ENABLED;
+			mdgpu_dispi_fixup(vgpu);
+			if (!(val & MDGPU_DISPI_NOCLEARMEM))
+				mdgpu_vram_clear(&vgpu->vram, 0,
+						 (u64)r[MDGPU_DISPI_YRES] *
+						 mdgpu_dispi_line(r));
 		}
+		r[index] = val;
+		mdgpu_dispi_update(vgpu);
+		return;
+	default:
+		return;		/* VIRT_HEIGHT, VIDEO_MEMORY_64K: read-only */
 	}
-	/* Virtual height: as many lines of this pitch as VRAM holds. */
-	r[MDGPU_DISPI_VIRT_HEIGHT] = s.pitch ?
-		min_t(u64, div_u64(vgpu->vram.size, s.pitch), 0xffff) : 0;
+	if (r[MDGPU_DISPI_ENABLE] & MDGPU_DISPI_ENABLED)
+		mdgpu_dispi_update(vgpu);
 }
 
 /**
@@ -267,16 +385,12 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 void mdgpu_display_reset(struct mdgpu_vgpu *vgpu)
 {
 	struct mdgpu_display *d = &vgpu->display;
-	u64 vram_64k = vgpu->vram.size >> 16;
 
 	memset(d->staged, 0, sizeof(d->staged));
 	memset(d->active, 0, sizeof(d->active));
 	memset(d->status, 0, sizeof(d->status));
 	memset(d->dispi, 0, sizeof(d->dispi));
 	d->dispi[MDGPU_DISPI_ID] = MDGPU_DISPI_ID5;
-	d->dispi[MDGPU_DISPI_BPP] = 32;
-	/* A 16-bit register: 4 GiB reads as 4 GiB - 64 KiB. */
-	d->dispi[MDGPU_DISPI_VIDEO_MEMORY_64K] = min_t(u64, vram_64k, 0xffff);
 	d->byteorder = MDGPU_QEXT_LITTLE_ENDIAN;
 	d->vga_att_index = 0;
 	mdgpu_edid_reset(vgpu);

@@ -457,6 +457,7 @@ ssize_t mdgpu_vram_rw(struct mdgpu_vram *vram, u64 off, char __user *ubuf,
 ssize_t mdgpu_vram_window_rw(struct mdgpu_vram *vram, u64 off,
 			     char __user *ubuf, size_t count, bool write);
 void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset);
+void mdgpu_vram_clear(struct mdgpu_vram *vram, u64 off, u64 len);
 int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 		    u64 off, bool window);
 
@@ -477,6 +478,7 @@ void mdgpu_scanout_reg_write(struct mdgpu_vgpu *vgpu, unsigned int head,
 			     unsigned int reg, u32 val);
 u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index);
 void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val);
+void mdgpu_dispi_update(struct mdgpu_vgpu *vgpu);
 long mdgpu_display_query_plane(struct mdgpu_vgpu *vgpu, void __user *arg);
 long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg);
 

@@ -201,10 +201,12 @@ void mdgpu_mmio_read(struct mdgpu_vgpu *vgpu, unsigned int off, void *buf,
 			dst[i] = mdgpu_vga_read(vgpu, MDGPU_VGA_PORT_BASE +
 						off - MDGPU_VGA_OFFSET + i);
 	} else if (mdgpu_in(off, len, MDGPU_DISPI_OFFSET, MDGPU_DISPI_SIZE)) {
-		unsigned int index = (off - MDGPU_DISPI_OFFSET) / 2;
+		/* 16-bit registers; a 32-bit access covers two (as QEMU's) */
+		for (i = 0; (len == 2 || len == 4) && i < len; i += 2) {
+			u16 val = mdgpu_dispi_read(vgpu, (off + i - MDGPU_DISPI_OFFSET) / 2);
 
-		if (len == 2)
-			put_unaligned_le16(mdgpu_dispi_read(vgpu, index), buf);
+			put_unaligned_le16(val, dst + i);
+		}
 	} else if (mdgpu_in(off, len, MDGPU_QEXT_OFFSET, MDGPU_QEXT_SIZE)) {
 		if (len == 4 && off == MDGPU_QEXT_REG_SIZE)
 			put_unaligned_le32(MDGPU_QEXT_SIZE, buf);
@@ -236,20 +238,20 @@ void mdgpu_mmio_write(struct mdgpu_vgpu *vgpu, unsigned int off,
 			mdgpu_vga_write(vgpu, MDGPU_VGA_PORT_BASE +
 					off - MDGPU_VGA_OFFSET + i, src[i]);
 	} else if (mdgpu_in(off, len, MDGPU_DISPI_OFFSET, MDGPU_DISPI_SIZE)) {
-		if (len == 2)
-			mdgpu_dispi_write(vgpu, (off - MDGPU_DISPI_OFFSET) / 2,
-					  get_unaligned_le16(buf));
+		for (i = 0; (len == 2 || len == 4) && i < len; i += 2)
+			mdgpu_dispi_write(vgpu, (off + i - MDGPU_DISPI_OFFSET) / 2,
+					  get_unaligned_le16(src + i));
 	} else if (mdgpu_in(off, len, MDGPU_QEXT_OFFSET, MDGPU_QEXT_SIZE)) {
 		u32 val = len == 4 ? get_unaligned_le32(buf) : 0;
 
 		if (off == MDGPU_QEXT_REG_BYTEORDER &&
 		    (val == MDGPU_QEXT_LITTLE_ENDIAN ||
 		     val == MDGPU_QEXT_BIG_ENDIAN)) {
-			u16 bank = vgpu->display.dispi[MDGPU_DISPI_BANK];
-
 			vgpu->display.byteorder = val;
-			/* Rewriting a register re-derives head 0's format. */
-			mdgpu_dispi_write(vgpu, MDGPU_DISPI_BANK, bank);
+			/* Head 0's format follows, if DISPI drives it. */
+			if (vgpu->display.dispi[MDGPU_DISPI_ENABLE] &
+			    MDGPU_DISPI_ENABLED)
+				mdgpu_dispi_update(vgpu);
 		}
 	} else if (off >= MDGPU_REG_BASE && len >= 4) {
 		for (i = 0; i < len; i += 4)

@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/shmem_fs.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -401,6 +402,33 @@ int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
 	}
 	up_read(&vram->lock);
 	return ret;
+}
+
+/**
+ * mdgpu_vram_clear() - zero a range of VRAM
+ * @vram: the VRAM
+ * @off: byte offset in VRAM
+ * @len: bytes; clipped to the end of VRAM
+ *
+ * Never-touched pages already read as zeroes and stay unallocated.
+ */
+void mdgpu_vram_clear(struct mdgpu_vram *vram, u64 off, u64 len)
+{
+	u64 end = min(off + len, vram->size);
+
+	down_read(&vram->lock);
+	while (off < end) {
+		unsigned int poff = offset_in_page(off);
+		size_t chunk = min_t(u64, end - off, PAGE_SIZE - poff);
+		struct page *page = mdgpu_vram_page(vram, off >> PAGE_SHIFT, false);
+
+		if (page)
+			memzero_page(page, poff, chunk);
+		off += chunk;
+		if (!(off & (SZ_1M - 1)))
+			cond_resched();
+	}
+	up_read(&vram->lock);
 }
 
 /**

@@ -23,7 +23,7 @@ BAR2_ADDR = 0xF0000000        # inside the pc machine's 32-bit PCI hole
 DISPI = 0x500                 # uapi/mdgpu_regs.h
 DISPI_XRES, DISPI_YRES, DISPI_BPP, DISPI_ENABLE = 1, 2, 3, 4
 DISPI_VIRT_WIDTH, DISPI_X_OFFSET, DISPI_Y_OFFSET = 6, 8, 9
-DISPI_ENABLED_LFB = 0x41
+DISPI_ENABLED_LFB = 0xC1         # ENABLED | LFB_ENABLED | NOCLEARMEM: keep VRAM
 
 
 class QemuError(Exception):

@@ -37,7 +37,28 @@
 #define MDGPU_QEXT_OFFSET		0x0600	/* QEMU extension registers */
 #define MDGPU_QEXT_SIZE			0x0008
 
-/* DISPI register indexes; register i is at MDGPU_DISPI_OFFSET + 2 * i */
+/*
+ * DISPI register indexes; register i is at MDGPU_DISPI_OFFSET + 2 * i (16-bit
+ * accesses; a 32-bit access covers two registers, low address first).
+ *
+ * They behave as QEMU's VGA (hw/display/vga.c) with this device's limits:
+ * writes are never refused but adjusted to the closest valid value while
+ * ENABLED is set (XRES a multiple of 8, 8 to the type's max_xres; YRES 1 to
+ * the type's max_yres and to the lines VRAM holds; BPP 4, 8, 15, 16, 24 or
+ * 32, anything else becomes 8; VIRT_WIDTH a multiple of 8, at least XRES, at
+ * most MDGPU_DISPI_MAX_VIRT_WIDTH; X_OFFSET and Y_OFFSET at most
+ * MDGPU_DISPI_MAX_VIRT_WIDTH and MDGPU_DISPI_MAX_VIRT_HEIGHT, reset to 0 when
+ * the panned mode would end beyond VRAM). Setting ENABLED (from off) resets
+ * VIRT_WIDTH, X_OFFSET and Y_OFFSET, applies the adjustments and zeroes the
+ * visible VRAM unless NOCLEARMEM is set; a mode is on whenever ENABLED is
+ * set, LFB_ENABLED or not. ENABLE keeps every bit written. While GETCAPS is
+ * set, XRES, YRES and BPP read the maximums (the type's max resolution, 32).
+ * ID takes only ID0 to ID5; BANK keeps the bits VRAM / 64 KiB needs;
+ * VIRT_HEIGHT (the lines of VIRT_WIDTH VRAM holds, at most 0xffff) and
+ * VIDEO_MEMORY_64K are read-only. Head 0 shows the mode when its format is
+ * one a scanout takes (BPP 16 or 32) and it starts at a multiple of
+ * MDGPU_SCANOUT_ALIGN; otherwise head 0 is off and its STATUS says why.
+ */
 #define MDGPU_DISPI_ID			0x0
 #define MDGPU_DISPI_XRES		0x1
 #define MDGPU_DISPI_YRES		0x2
@@ -51,11 +72,18 @@
 #define MDGPU_DISPI_VIDEO_MEMORY_64K	0xa	/* VRAM / 64 KiB, max 0xffff */
 #define MDGPU_DISPI_NR_REGS		0xc
 
+#define MDGPU_DISPI_ID0			0xb0c0
 #define MDGPU_DISPI_ID5			0xb0c5
+#define MDGPU_DISPI_DISABLED		0x00
 #define MDGPU_DISPI_ENABLED		0x01
 #define MDGPU_DISPI_GETCAPS		0x02
+#define MDGPU_DISPI_8BIT_DAC		0x20
 #define MDGPU_DISPI_LFB_ENABLED		0x40
 #define MDGPU_DISPI_NOCLEARMEM		0x80
+
+#define MDGPU_DISPI_MAX_BPP		32
+#define MDGPU_DISPI_MAX_VIRT_WIDTH	16000	/* also the X_OFFSET limit */
+#define MDGPU_DISPI_MAX_VIRT_HEIGHT	12000	/* the Y_OFFSET limit */
 
 /* QEMU extension registers (bochs-drm reads them on PCI revision >= 2) */
 #define MDGPU_QEXT_REG_SIZE		0x0600	/* size of the block: 8 */

@@ -371,7 +371,8 @@ int mdgpu_scanout_disable(struct mdgpu_vfio *v, unsigned int head);
 /*
  * Program head 0 through DISPI as bochs-drm does: disable, BPP, XRES,
  * YRES, BANK 0, VIRT_WIDTH = @xres, X/Y_OFFSET 0, then ENABLE with
- * ENABLED|LFB_ENABLED. Refused writes are not errors: read back.
+ * ENABLED|LFB_ENABLED|NOCLEARMEM (VRAM drawn before stays). The device
+ * adjusts values it cannot show: read back.
  */
 int mdgpu_dispi_set_mode(struct mdgpu_vfio *v, uint16_t xres, uint16_t yres,
 			 uint16_t bpp);

@@ -146,8 +146,8 @@ int mdgpu_dispi_set_mode(struct mdgpu_vfio *v, uint16_t xres, uint16_t yres,
 		{ MDGPU_DISPI_VIRT_WIDTH, xres },
 		{ MDGPU_DISPI_X_OFFSET, 0 },
 		{ MDGPU_DISPI_Y_OFFSET, 0 },
-		{ MDGPU_DISPI_ENABLE,
-		  MDGPU_DISPI_ENABLED | MDGPU_DISPI_LFB_ENABLED },
+		{ MDGPU_DISPI_ENABLE, MDGPU_DISPI_ENABLED |
+		  MDGPU_DISPI_LFB_ENABLED | MDGPU_DISPI_NOCLEARMEM },
 	};
 	unsigned int i;
 	int ret;
