@@ -34,15 +34,6 @@ struct mdgpu_bridge {
 
 static struct mdgpu_bridge *mdgpu_bridge;
 
-static const struct mdgpu_pci_id mdgpu_pgpu_id = {
-	.vendor = MDGPU_PGPU_VENDOR_ID,
-	.device = MDGPU_PGPU_DEVICE_ID,
-	.subsys_vendor = MDGPU_PGPU_SUBSYS_VENDOR_ID,
-	.subsys_device = MDGPU_PGPU_SUBSYS_ID,
-	.class = MDGPU_PGPU_CLASS,
-	.revision = MDGPU_PGPU_REVISION,
-};
-
 /* Returns the slot's config space, or NULL if nothing answers at @devfn. */
 static u8 *mdgpu_bridge_cfg(struct pci_bus *bus, unsigned int devfn,
 			    int where, int size)
@@ -104,6 +95,17 @@ static struct pci_ops mdgpu_bridge_ops = {
 };
 
 /**
+ * mdgpu_bridge_owns() - whether a PCI function sits behind our bridge
+ * @pdev: any PCI function
+ *
+ * Return: true for our pGPUs, false for real hardware with the same IDs.
+ */
+bool mdgpu_bridge_owns(struct pci_dev *pdev)
+{
+	return pdev->bus->ops == &mdgpu_bridge_ops;
+}
+
+/**
  * mdgpu_bridge_create() - create the host bridge and scan its pGPUs
  * @domain: PCI domain of the new root bus (16 bits)
  * @nr_gpus: number of pGPU functions, each in its own slot
@@ -135,7 +137,7 @@ int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
 	br->busn.flags = IORESOURCE_BUS;	/* [bus 00] */
 	br->nr_gpus = nr_gpus;
 	for (i = 0; i < nr_gpus; i++)
-		mdgpu_cfg_init_header(br->cfg[i], &mdgpu_pgpu_id);
+		mdgpu_cfg_init_header(br->cfg[i], &mdgpu_profile->pgpu_id);
 	pci_add_resource(&resources, &br->busn);
 
 	pci_lock_rescan_remove();

@@ -16,19 +16,59 @@
 #include "compat.h"
 #include "mdgpu.h"
 
+/*
+ * num_gpus, vram_mb and placement default to the profile's values; a value
+ * given at load overrides the profile. After load each parameter shows
+ * what is in effect.
+ */
+static bool mdgpu_num_gpus_given, mdgpu_vram_mb_given, mdgpu_placement_given;
+
 unsigned int mdgpu_num_gpus = 2;
-module_param_named(num_gpus, mdgpu_num_gpus, uint, 0444);
-MODULE_PARM_DESC(num_gpus, "Number of simulated pGPUs, 1-32 (default 2)");
-
 unsigned int mdgpu_vram_mb = 4096;
-module_param_named(vram_mb, mdgpu_vram_mb, uint, 0444);
-MODULE_PARM_DESC(vram_mb,
-		 "VRAM per pGPU in MiB, a multiple of 16, 16-65536 (default 4096)");
-
 static char *mdgpu_placement = "mixed";
-module_param_named(placement, mdgpu_placement, charp, 0444);
+
+static int mdgpu_param_set_uint(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_uint(val, kp);
+
+	if (!ret && kp->arg == &mdgpu_num_gpus)
+		mdgpu_num_gpus_given = true;
+	else if (!ret && kp->arg == &mdgpu_vram_mb)
+		mdgpu_vram_mb_given = true;
+	return ret;
+}
+
+static const struct kernel_param_ops mdgpu_param_ops_uint = {
+	.set = mdgpu_param_set_uint,
+	.get = param_get_uint,
+};
+
+static int mdgpu_param_set_charp(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_charp(val, kp);
+
+	if (!ret)
+		mdgpu_placement_given = true;
+	return ret;
+}
+
+static const struct kernel_param_ops mdgpu_param_ops_charp = {
+	.set = mdgpu_param_set_charp,
+	.get = param_get_charp,
+	.free = param_free_charp,
+};
+
+module_param_cb(num_gpus, &mdgpu_param_ops_uint, &mdgpu_num_gpus, 0444);
+MODULE_PARM_DESC(num_gpus,
+		 "Number of simulated pGPUs, 1-32 (default 2, or the profile's)");
+
+module_param_cb(vram_mb, &mdgpu_param_ops_uint, &mdgpu_vram_mb, 0444);
+MODULE_PARM_DESC(vram_mb,
+		 "VRAM per pGPU in MiB, a multiple of 16, 16-65536 (default 4096, or the profile's)");
+
+module_param_cb(placement, &mdgpu_param_ops_charp, &mdgpu_placement, 0444);
 MODULE_PARM_DESC(placement,
-		 "vGPU placement: \"mixed\" types per pGPU or \"strict\" one type per pGPU (default mixed)");
+		 "vGPU placement: \"mixed\" types per pGPU or \"strict\" one type per pGPU (default mixed, or the profile's)");
 bool mdgpu_strict_placement;
 
 static unsigned int mdgpu_vram_limit_mb;
@@ -43,6 +83,19 @@ MODULE_PARM_DESC(pci_domain,
 
 static int mdgpu_check_params(void)
 {
+	int ret;
+
+	ret = mdgpu_profile_select();
+	if (ret)
+		return ret;
+	if (!mdgpu_num_gpus_given)
+		mdgpu_num_gpus = mdgpu_profile->num_gpus;
+	if (!mdgpu_vram_mb_given)
+		mdgpu_vram_mb = mdgpu_profile->vram_mb;
+	/* Not kmalloc'ed by the parameter code, so never freed by it. */
+	if (!mdgpu_placement_given)
+		mdgpu_placement = mdgpu_profile->strict ? "strict" : "mixed";
+
 	if (!mdgpu_num_gpus || mdgpu_num_gpus > MDGPU_MAX_PGPUS) {
 		pr_err("num_gpus=%u: must be 1-%u\n", mdgpu_num_gpus,
 		       MDGPU_MAX_PGPUS);
@@ -79,6 +132,7 @@ static int __init mdgpu_init(void)
 	ret = mdgpu_vram_module_init(mdgpu_vram_limit_mb);
 	if (ret)
 		return ret;
+	mdgpu_pgpu_driver_setup();
 	mdgpu_pci_driver.dev_groups = mdgpu_types_sysfs_init();
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
@@ -93,8 +147,8 @@ static int __init mdgpu_init(void)
 	ret = mdgpu_bridge_create(mdgpu_pci_domain, mdgpu_num_gpus);
 	if (ret)
 		goto err_netlink;
-	pr_info("%u pGPUs in PCI domain %04x\n", mdgpu_num_gpus,
-		mdgpu_pci_domain);
+	pr_info("%u pGPUs in PCI domain %04x, profile %s\n", mdgpu_num_gpus,
+		mdgpu_pci_domain, mdgpu_profile->name);
 	return 0;
 
 err_netlink:

@@ -35,6 +35,12 @@ extern bool mdgpu_strict_placement;
  * @max_xres: maximum horizontal resolution per head
  * @max_yres: maximum vertical resolution per head
  * @frl: frame rate limit in frames per second
+ * @max_instance: vGPUs per pGPU the vendor allows; 0: VRAM / @fb_mib. The
+ *	smaller of the two always applies.
+ * @low_gm_mib: GVT-g description only: aperture (low graphics memory)
+ * @high_gm_mib: GVT-g description only: hidden (high graphics memory)
+ * @fence: GVT-g description only: fence registers
+ * @weight: GVT-g description only: scheduling weight
  */
 struct mdgpu_type_info {
 	const char *name;
@@ -44,7 +50,21 @@ struct mdgpu_type_info {
 	unsigned int max_xres;
 	unsigned int max_yres;
 	unsigned int frl;
+	unsigned int max_instance;
+	unsigned int low_gm_mib;
+	unsigned int high_gm_mib;
+	unsigned int fence;
+	unsigned int weight;
 };
+
+/* How a profile's types word their "description" file. */
+enum mdgpu_desc_format {
+	MDGPU_DESC_NVIDIA,	/* "num_heads=2, frl_config=45, ..." */
+	MDGPU_DESC_GVTG,	/* "low_gm_size: 128MB\nhigh_gm_size: ..." */
+};
+
+/* Most types any profile has (sizes the per-type sysfs groups). */
+#define MDGPU_MAX_TYPES		16
 
 /* The type values published one per file and in "description". */
 enum mdgpu_type_field {
@@ -399,6 +419,34 @@ struct mdgpu_pci_id {
 	u8 irq_pin;
 };
 
+/**
+ * struct mdgpu_profile - a vendor personality, chosen with profile=
+ * @name: the parameter value ("grid-k1")
+ * @driver: name of our PCI driver, hence the mdev type prefix ("nvidia")
+ * @pgpu_id: PCI identity of each pGPU function, as the real card reports it
+ * @num_gpus: pGPUs unless num_gpus= is given
+ * @vram_mb: VRAM per pGPU in MiB unless vram_mb= is given
+ * @strict: one type per pGPU at a time unless placement= is given
+ * @desc: format of the types' "description"
+ * @types: the type catalogue, in registration order
+ * @nr_types: entries in @types, at most MDGPU_MAX_TYPES
+ */
+struct mdgpu_profile {
+	const char *name;
+	const char *driver;
+	struct mdgpu_pci_id pgpu_id;
+	unsigned int num_gpus;
+	unsigned int vram_mb;
+	bool strict;
+	enum mdgpu_desc_format desc;
+	const struct mdgpu_type_info *types;
+	unsigned int nr_types;
+};
+
+/* profile.c: the personalities and the profile= parameter */
+extern const struct mdgpu_profile *mdgpu_profile;
+int mdgpu_profile_select(void);
+
 /* pci_cfg.c: type-0 header rules shared by pGPUs and vGPUs */
 void mdgpu_cfg_init_header(u8 *cfg, const struct mdgpu_pci_id *id);
 void mdgpu_cfg_write_byte(u8 *cfg, unsigned int reg, u8 val);
@@ -406,10 +454,12 @@ void mdgpu_cfg_write_byte(u8 *cfg, unsigned int reg, u8 val);
 /* bridge.c: the synthetic PCI host bridge carrying the pGPUs */
 int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus);
 void mdgpu_bridge_destroy(void);
+bool mdgpu_bridge_owns(struct pci_dev *pdev);
 
 /* types.c: catalogue, description and per-type sysfs values */
-extern const struct mdgpu_type_info mdgpu_type_catalogue[];
-extern const unsigned int mdgpu_type_catalogue_size;
+#define MDGPU_CATALOGUE_SIZE	7	/* the default profile's types */
+extern const struct mdgpu_type_info mdgpu_type_catalogue[MDGPU_CATALOGUE_SIZE];
+int mdgpu_type_id(const struct mdgpu_type_info *info, char *buf, size_t size);
 unsigned int mdgpu_type_max_instance(const struct mdgpu_type_info *info);
 ssize_t mdgpu_type_field_show(const struct mdgpu_type_info *info,
 			      enum mdgpu_type_field field, char *buf);
@@ -419,6 +469,7 @@ const struct attribute_group **mdgpu_types_sysfs_init(void);
 
 /* pgpu.c: PCI driver for the pGPUs, VRAM and instance accounting */
 extern struct pci_driver mdgpu_pci_driver;
+void mdgpu_pgpu_driver_setup(void);
 extern const struct attribute_group mdgpu_pgpu_group;
 unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
 				  struct mdgpu_type *type);

@@ -102,7 +102,7 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	const struct mdgpu_type_info *info = type->info;
 	char name[32];
 
-	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME, info->name);
+	mdgpu_type_id(info, name, sizeof(name));
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_PRETTY_NAME, info->pretty_name) ||
@@ -157,8 +157,7 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 	memcpy(comm, vgpu->holder_comm, sizeof(comm));
 	mutex_unlock(&vgpu->lock);
 
-	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
 	if (nla_put_string(skb, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
 	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
@@ -550,8 +549,7 @@ void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
-	snprintf(name, sizeof(name), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
 	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
 	    nla_put_string(msg, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
 	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||

@@ -2,8 +2,8 @@
 /*
  * mdgpu: the PCI driver for the pGPUs and their VRAM/instance accounting.
  *
- * Binding a pGPU registers it as an mdev parent with every catalogue type
- * that fits in its VRAM; unbinding (driver unload, PCI remove, hot-unplug)
+ * Binding a pGPU registers it as an mdev parent with every type of the
+ * active profile that fits in its VRAM; unbinding (driver unload, PCI remove, hot-unplug)
  * unregisters it, which removes its vGPUs first.
  *
  * Code that is not called on behalf of the pGPU's own device (netlink)
@@ -379,12 +379,15 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	unsigned int i, n = 0;
 	int ret;
 
+	/* A profile's vendor IDs may match real hardware: only take ours. */
+	if (!mdgpu_bridge_owns(pdev))
+		return -ENODEV;
 	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
 	if (!pgpu)
 		return -ENOMEM;
-	pgpu->types = kcalloc(mdgpu_type_catalogue_size, sizeof(*pgpu->types),
+	pgpu->types = kcalloc(mdgpu_profile->nr_types, sizeof(*pgpu->types),
 			      GFP_KERNEL);
-	pgpu->mtypes = kcalloc(mdgpu_type_catalogue_size,
+	pgpu->mtypes = kcalloc(mdgpu_profile->nr_types,
 			       sizeof(*pgpu->mtypes), GFP_KERNEL);
 	if (!pgpu->types || !pgpu->mtypes) {
 		ret = -ENOMEM;
@@ -397,8 +400,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
 
 	/* Same order and filter as mdgpu_types_sysfs_init(). */
-	for (i = 0; i < mdgpu_type_catalogue_size; i++) {
-		const struct mdgpu_type_info *info = &mdgpu_type_catalogue[i];
+	for (i = 0; i < mdgpu_profile->nr_types; i++) {
+		const struct mdgpu_type_info *info = &mdgpu_profile->types[i];
 		struct mdgpu_type *type = &pgpu->types[n];
 
 		if (!mdgpu_type_max_instance(info))
@@ -452,6 +455,12 @@ static const struct pci_device_id mdgpu_pci_ids[] = {
 };
 MODULE_DEVICE_TABLE(pci, mdgpu_pci_ids);
 
+/*
+ * Another profile's pGPU identity. Deliberately not in the module's device
+ * table: a real card with these IDs must not load us.
+ */
+static struct pci_device_id mdgpu_profile_pci_ids[2];
+
 struct pci_driver mdgpu_pci_driver = {
 	.name = MDGPU_DRIVER_NAME,
 	.id_table = mdgpu_pci_ids,
@@ -459,3 +468,25 @@ struct pci_driver mdgpu_pci_driver = {
 	.remove = mdgpu_pgpu_remove,
 	/* .dev_groups is filled in by mdgpu_init() */
 };
+
+/**
+ * mdgpu_pgpu_driver_setup() - name and match the PCI driver per profile
+ *
+ * The driver takes the profile's vendor driver name, which the mdev core
+ * puts in front of every type directory ("nvidia-11"), and matches the
+ * profile's pGPU IDs. Call before registering the driver.
+ */
+void mdgpu_pgpu_driver_setup(void)
+{
+	const struct mdgpu_pci_id *id = &mdgpu_profile->pgpu_id;
+
+	mdgpu_pci_driver.name = mdgpu_profile->driver;
+	if (id->vendor == MDGPU_PGPU_VENDOR_ID &&
+	    id->device == MDGPU_PGPU_DEVICE_ID)
+		return;
+	mdgpu_profile_pci_ids[0].vendor = id->vendor;
+	mdgpu_profile_pci_ids[0].device = id->device;
+	mdgpu_profile_pci_ids[0].subvendor = id->subsys_vendor;
+	mdgpu_profile_pci_ids[0].subdevice = id->subsys_device;
+	mdgpu_pci_driver.id_table = mdgpu_profile_pci_ids;
+}

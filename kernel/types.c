@@ -2,6 +2,9 @@
 /*
  * mdgpu: the vGPU type catalogue and how it is published.
  *
+ * The catalogue is the active profile's (profile.c); this file holds the
+ * default profile's own and publishes whichever is active.
+ *
  * Every type value is readable three ways, all printed by
  * mdgpu_type_field_show() so they can never disagree:
  *  - the type's "description", in the key=value form orchestrators already
@@ -19,7 +22,7 @@
  * Modelled on the GRID K1 table of the Nova vGPU spec and on GVT-g. With the
  * default 4096 MiB of VRAM, max_instance is exactly VRAM / framebuffer.
  */
-const struct mdgpu_type_info mdgpu_type_catalogue[] = {
+const struct mdgpu_type_info mdgpu_type_catalogue[MDGPU_CATALOGUE_SIZE] = {
 	{ "4g",   "MDGPU-4G",   4096, 4, 2560, 1600, 60 },
 	{ "2g",   "MDGPU-2G",   2048, 4, 2560, 1600, 60 },
 	{ "1g",   "MDGPU-1G",   1024, 2, 2560, 1600, 60 },
@@ -29,18 +32,38 @@ const struct mdgpu_type_info mdgpu_type_catalogue[] = {
 	{ "16m",  "MDGPU-16M",    16, 1, 1024,  768, 60 },
 };
 
-const unsigned int mdgpu_type_catalogue_size = ARRAY_SIZE(mdgpu_type_catalogue);
-
 /**
  * mdgpu_type_max_instance() - how many vGPUs of a type one pGPU can hold
  * @info: catalogue entry
  *
- * Return: VRAM per pGPU divided by the type's framebuffer; 0 if it does not
- * fit (such types are not registered).
+ * Return: VRAM per pGPU divided by the type's framebuffer, or the vendor's
+ * limit if that is smaller; 0 if it does not fit (such types are not
+ * registered).
  */
 unsigned int mdgpu_type_max_instance(const struct mdgpu_type_info *info)
 {
-	return mdgpu_vram_mb / info->fb_mib;
+	unsigned int by_vram = mdgpu_vram_mb / info->fb_mib;
+
+	if (info->max_instance)
+		return min(info->max_instance, by_vram);
+	return by_vram;
+}
+
+/**
+ * mdgpu_type_id() - the type's full name, as its mdev type directory
+ * @info: catalogue entry
+ * @buf: destination
+ * @size: bytes at @buf
+ *
+ * The mdev core names a type directory "<parent driver>-<sysfs_name>", and
+ * the parent's driver is our PCI driver, named after the profile's vendor
+ * driver: "mdgpu-4g", "nvidia-11", "i915-GVTg_V4_7".
+ *
+ * Return: as snprintf().
+ */
+int mdgpu_type_id(const struct mdgpu_type_info *info, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s-%s", mdgpu_profile->driver, info->name);
 }
 
 /**
@@ -86,6 +109,13 @@ ssize_t mdgpu_type_show_description(struct mdev_type *mtype, char *buf)
 {
 	const struct mdgpu_type_info *info = to_mdgpu_type(mtype)->info;
 
+	/* GVT-g's own wording (drivers/gpu/drm/i915/gvt/kvmgt.c). */
+	if (mdgpu_profile->desc == MDGPU_DESC_GVTG)
+		return sysfs_emit(buf,
+				  "low_gm_size: %uMB\nhigh_gm_size: %uMB\nfence: %u\nresolution: %ux%u\nweight: %u\n",
+				  info->low_gm_mib, info->high_gm_mib,
+				  info->fence, info->max_xres, info->max_yres,
+				  info->weight);
 	return sysfs_emit(buf,
 			  "num_heads=%u, frl_config=%u, framebuffer=%uM, max_resolution=%ux%u, max_instance=%u\n",
 			  info->heads, info->frl, info->fb_mib,
@@ -107,9 +137,10 @@ unsigned int mdgpu_type_get_available(struct mdev_type *mtype)
 }
 
 /*
- * Per-type attribute groups on the pGPU's PCI device. The catalogue is the
- * same on every pGPU, so the attributes are built once at module load; each
- * knows its catalogue index and finds the pGPU through the device.
+ * Per-type attribute groups on the pGPU's PCI device, named like the type
+ * directories. The catalogue is the same on every pGPU, so the attributes
+ * are built once at module load; each knows its catalogue index and finds
+ * the pGPU through the device.
  */
 #define MDGPU_TYPE_ATTRS	(MDGPU_TF_COUNT + 1)	/* + available_instances */
 #define MDGPU_TYPE_AVAILABLE	MDGPU_TF_COUNT
@@ -131,14 +162,12 @@ static const char * const mdgpu_type_attr_names[MDGPU_TYPE_ATTRS] = {
 	[MDGPU_TYPE_AVAILABLE] = "available_instances",
 };
 
-#define MDGPU_NR_CATALOGUE	ARRAY_SIZE(mdgpu_type_catalogue)
-
-static struct mdgpu_type_attr mdgpu_type_attrs[MDGPU_NR_CATALOGUE][MDGPU_TYPE_ATTRS];
-static struct attribute *mdgpu_type_attr_ptrs[MDGPU_NR_CATALOGUE][MDGPU_TYPE_ATTRS + 1];
-static char mdgpu_type_group_names[MDGPU_NR_CATALOGUE][32];
-static struct attribute_group mdgpu_type_groups[MDGPU_NR_CATALOGUE];
+static struct mdgpu_type_attr mdgpu_type_attrs[MDGPU_MAX_TYPES][MDGPU_TYPE_ATTRS];
+static struct attribute *mdgpu_type_attr_ptrs[MDGPU_MAX_TYPES][MDGPU_TYPE_ATTRS + 1];
+static char mdgpu_type_group_names[MDGPU_MAX_TYPES][32];
+static struct attribute_group mdgpu_type_groups[MDGPU_MAX_TYPES];
 /* Registered types' groups, the pGPU group, and the NULL terminator. */
-static const struct attribute_group *mdgpu_pgpu_groups[MDGPU_NR_CATALOGUE + 2];
+static const struct attribute_group *mdgpu_pgpu_groups[MDGPU_MAX_TYPES + 2];
 
 static ssize_t mdgpu_type_attr_show(struct device *dev,
 				    struct device_attribute *dattr, char *buf)
@@ -166,8 +195,8 @@ const struct attribute_group **mdgpu_types_sysfs_init(void)
 {
 	unsigned int i, f, n = 0;
 
-	for (i = 0; i < MDGPU_NR_CATALOGUE; i++) {
-		const struct mdgpu_type_info *info = &mdgpu_type_catalogue[i];
+	for (i = 0; i < mdgpu_profile->nr_types; i++) {
+		const struct mdgpu_type_info *info = &mdgpu_profile->types[i];
 
 		if (!mdgpu_type_max_instance(info))
 			continue;
@@ -183,9 +212,8 @@ const struct attribute_group **mdgpu_types_sysfs_init(void)
 			mdgpu_type_attr_ptrs[n][f] = &attr->dattr.attr;
 		}
 		mdgpu_type_attr_ptrs[n][f] = NULL;
-		snprintf(mdgpu_type_group_names[n],
-			 sizeof(mdgpu_type_group_names[n]), "%s-%s",
-			 MDGPU_DRIVER_NAME, info->name);
+		mdgpu_type_id(info, mdgpu_type_group_names[n],
+			      sizeof(mdgpu_type_group_names[n]));
 		mdgpu_type_groups[n].name = mdgpu_type_group_names[n];
 		mdgpu_type_groups[n].attrs = mdgpu_type_attr_ptrs[n];
 		mdgpu_pgpu_groups[n] = &mdgpu_type_groups[n];

@@ -44,9 +44,10 @@ static ssize_t type_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	char id[32];
 
-	return sysfs_emit(buf, "%s-%s\n", MDGPU_DRIVER_NAME,
-			  vgpu->type->info->name);
+	mdgpu_type_id(vgpu->type->info, id, sizeof(id));
+	return sysfs_emit(buf, "%s\n", id);
 }
 static DEVICE_ATTR_RO(type);
 

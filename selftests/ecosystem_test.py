@@ -563,11 +563,299 @@ def cleanup():
     check(not defs, "definitions left: %s" % defs)
 
 
+# --- vendor profiles (profile=) -----------------------------------------
+#
+# mdgpu reloaded as each vendor personality, then the same ecosystem paths
+# with the vendor's names: mdevctl, libvirt's node devices, Nova's parsing,
+# enabled_mdev_types matching and inventory, Placement's schema, KubeVirt's
+# name matching and QEMU. The daemons are restarted around each reload so
+# libvirt enumerates the new pGPUs from scratch.
+
+PROFILES = {
+    # params, driver, vendor, product, {type id: (name, max per pGPU)},
+    # the type orchestrators are configured with, its framebuffer MiB
+    "tesla-m60": dict(
+        params="profile=tesla-m60 num_gpus=4 vram_mb=1024", driver="nvidia",
+        vendor=0x10de, product=0x13f2,
+        types={"nvidia-11": ("GRID M60-0B", 2), "nvidia-12": ("GRID M60-0Q", 2),
+               "nvidia-13": ("GRID M60-1A", 1), "nvidia-14": ("GRID M60-1B", 1),
+               "nvidia-15": ("GRID M60-1Q", 1),
+               "nvidia-238": ("GRID M60-1B4", 1)},
+        use="nvidia-11", fb=512, strict=True),
+    "grid-k1": dict(
+        params="profile=grid-k1", driver="nvidia", vendor=0x10de,
+        product=0x0ff2,
+        types={"nvidia-1": ("GRID K100", 8), "nvidia-2": ("GRID K120Q", 8),
+               "nvidia-3": ("GRID K140Q", 4), "nvidia-4": ("GRID K160Q", 2),
+               "nvidia-5": ("GRID K180Q", 1)},
+        use="nvidia-2", fb=512, strict=True),
+    "gvt-g": dict(
+        params="profile=gvt-g", driver="i915", vendor=0x8086, product=0x162a,
+        types={"i915-GVTg_V4_7": ("GVTg_V4_7", 7)},
+        use="i915-GVTg_V4_7", fb=128, strict=False),
+}
+
+
+def reload_mdgpu(params):
+    ko = os.environ.get("MDGPU_KO")
+    check(ko, "MDGPU_KO is not set: cannot reload mdgpu")
+    for u in vgpus():
+        m.remove_vgpu(u)
+    for _ in range(50):
+        if run("rmmod", "mdgpu", ok=False).returncode == 0 or \
+                not os.path.isdir("/sys/module/mdgpu"):
+            break
+        time.sleep(0.2)
+    run("insmod", ko, *params.split())
+
+
+def kubevirt_type_name(raw):
+    """KubeVirt's getMdevTypeName/removeSelectorSpaces: spaces -> '_'."""
+    return raw.replace(" ", "_").strip()
+
+
+class VirshHost:
+    """The three nova.virt.libvirt.host.Host calls Nova's vGPU code makes,
+    answered by the real libvirtd through virsh (no python3-libvirt)."""
+
+    def list_mdev_capable_devices(self, flags=0):
+        return virsh("nodedev-list", "--cap", "mdev_types").stdout.split()
+
+    def list_mediated_devices(self, flags=0):
+        return virsh("nodedev-list", "--cap", "mdev").stdout.split()
+
+    def device_lookup_by_name(self, name):
+        xml = virsh("nodedev-dumpxml", name).stdout
+
+        class Dev:
+            def XMLDesc(self, flags):
+                return xml
+        return Dev()
+
+
+def nova_driver(enabled):
+    """A LibvirtDriver with only what its vGPU inventory code uses."""
+    import collections
+    import os_resource_classes as orc
+    import nova.conf
+    from nova.virt.libvirt.driver import LibvirtDriver
+    conf = nova.conf.CONF
+    conf.set_override("enabled_mdev_types", enabled, group="devices")
+    drv = LibvirtDriver.__new__(LibvirtDriver)
+    drv._host = VirshHost()
+    drv.pgpu_type_mapping = collections.defaultdict(str)
+    drv.mdev_class_mapping = collections.defaultdict(lambda: orc.VGPU)
+    drv.mdev_classes = set()
+    drv.supported_vgpu_types = drv._get_supported_vgpu_types()
+    return drv
+
+
+def profile_end_to_end(name):
+    import jsonschema
+    from nova.virt.libvirt import config as vconfig
+    from placement.schemas import inventory as schema
+    import qemu_vgpu as qv
+    want = PROFILES[name]
+    stop_daemons()
+    reload_mdgpu(want["params"])
+    start_daemons()
+    parents = pgpus()
+    check(parents, "profile %s: no pGPUs" % name)
+
+    # mdevctl: every parent lists the vendor's type ids and names.
+    got = {}
+    for entry in json.loads(run("mdevctl", "types", "--dumpjson").stdout):
+        for parent, types in entry.items():
+            got[parent] = {k: v for t in types for k, v in t.items()}
+    check(sorted(got) == parents, "mdevctl parents %s" % sorted(got))
+    for p in parents:
+        names = {t: got[p][t]["name"] for t in got[p]}
+        for t, (tname, _) in want["types"].items():
+            check(names.get(t) == tname, "mdevctl %s %s: %r" % (
+                p, t, names.get(t)))
+            # mdevctl joins a multi-line description (GVT-g's) with ", ".
+            check(re.split(r"\n|, ", got[p][t]["description"].strip()) ==
+                  re.split(r"\n|, ", type_attr(p, t, "description")),
+                  "mdevctl %s description %r" % (
+                      t, got[p][t]["description"]))
+
+    # libvirt: the vendor's driver, IDs and type names, live counts.
+    listed = virsh("nodedev-list", "--cap", "mdev_types").stdout.split()
+    check(sorted(listed) == sorted(libvirt_name(p) for p in parents),
+          "nodedev-list --cap mdev_types: %s" % listed)
+    for p in parents:
+        root = dumpxml(libvirt_name(p))
+        check(root.findtext("driver/name") == want["driver"],
+              "%s driver %r" % (p, root.findtext("driver/name")))
+        cap = root.find("capability[@type='pci']")
+        check(int(cap.find("vendor").get("id"), 16) == want["vendor"] and
+              int(cap.find("product").get("id"), 16) == want["product"],
+              "%s ids" % p)
+        lt = libvirt_types(root)
+        check(lt == sysfs_types(p), "%s: libvirt %s" % (p, lt))
+        for t, (tname, count) in want["types"].items():
+            check(lt[t][0] == tname and lt[t][2] == count,
+                  "%s %s in libvirt: %s" % (p, t, lt.get(t)))
+
+        # Nova parses the same XML into the vendor's PCI device.
+        dev = vconfig.LibvirtConfigNodeDevice()
+        dev.parse_str(virsh("nodedev-dumpxml", libvirt_name(p)).stdout)
+        pci = dev.pci_capability
+        check(pci.vendor_id == want["vendor"] and
+              pci.product_id == want["product"], "nova ids")
+        ntypes = {c["type"]: c.get("name") for mc in pci.mdev_capability
+                  for c in mc.mdev_types}
+        check(all(ntypes.get(t) == n for t, (n, _) in want["types"].items()),
+              "nova types %s" % ntypes)
+
+    # Nova: enabled_mdev_types = [<vendor id>] matches, and its inventory
+    # per pGPU is the type's max; Placement takes it as it stands.
+    use, per = want["use"], want["types"][want["use"]][1]
+    drv = nova_driver([use])
+    check(drv.supported_vgpu_types == [use], "enabled_mdev_types: %s" %
+          drv.supported_vgpu_types)
+    inv = drv._get_gpu_inventories()
+    check(sorted(inv) == sorted(libvirt_name(p) for p in parents),
+          "nova inventories for %s" % sorted(inv))
+    check(all(v["total"] == per for v in inv.values()),
+          "nova totals %s, want %d each" % (inv, per))
+    for v in inv.values():
+        jsonschema.validate({"resource_provider_generation": 0,
+                             "inventories": {"VGPU": v}},
+                            schema.PUT_INVENTORY_SCHEMA,
+                            format_checker=jsonschema.FormatChecker())
+    state["profile_total_" + name] = sum(v["total"] for v in inv.values())
+    # A type nobody enabled is not in it.
+    other = [t for t in want["types"] if t != use][:1]
+    if other:
+        drv2 = nova_driver(other)
+        check(all(v["total"] == want["types"][other[0]][1]
+                  for v in drv2._get_gpu_inventories().values()),
+              "nova inventory for %s" % other)
+
+    # mdgpuctl (netlink) reports the same inventory under the vendor's
+    # type name, and creates and destroys by it.
+    rps = json.loads(mdgpuctl("-j", "inventory", "--type", use).stdout)[
+        "resource_providers"]
+    check(sorted(rp["gpu"] for rp in rps) == parents and
+          all(rp["type"] == use and rp["inventories"]["VGPU"]["total"] == per
+              for rp in rps), "mdgpuctl inventory %s" % rps)
+    mdgpuctl("vgpu", "create", "--gpu", parents[-1], "--type", use,
+             "--uuid", UUID_C)
+    try:
+        ours = json.loads(mdgpuctl("-j", "vgpu", "list").stdout)
+        check([(v["uuid"], v["gpu"], v["type"]) for v in ours] ==
+              [(UUID_C, parents[-1], use)], "mdgpuctl vgpu list %s" % ours)
+    finally:
+        mdgpuctl("vgpu", "destroy", UUID_C, ok=False)
+    check(UUID_C not in vgpus(), "mdgpuctl vgpu destroy left " + UUID_C)
+
+    # Nova creates one where it writes; the inventory still counts it.
+    import nova.privsep
+    import nova.privsep.libvirt
+    nova.privsep.sys_admin_pctxt.set_client_mode(False)
+    u = nova.privsep.libvirt.create_mdev(parents[0], use, uuid=UUID_D)
+    try:
+        lname = "mdev_%s_%s" % (UUID_D.replace("-", "_"),
+                                libvirt_name(parents[0])[4:])
+        wait_for(lambda: lname in virsh("nodedev-list", "--cap",
+                                        "mdev").stdout.split(),
+                 "libvirt to see " + lname, 30)
+        inv2 = drv._get_gpu_inventories()
+        check(inv2 == inv, "inventory with one vGPU %s, before %s" % (
+            inv2, inv))
+        mdevs = drv._get_mediated_devices(types=[use])
+        check([(d["uuid"], d["type"]) for d in mdevs] == [(u, use)],
+              "nova mediated devices %s" % mdevs)
+
+        # KubeVirt's discovery reads exactly these (device-manager's
+        # mediated_device.go): mdev_type/name with spaces -> '_' against
+        # mdevNameSelector, the parent from the device path, the IOMMU
+        # group from its link, the parent's numa_node.
+        d = "%s/%s" % (m.MDEV, u)
+        with open(d + "/mdev_type/name") as f:
+            kv_name = kubevirt_type_name(f.read())
+        check(kv_name == kubevirt_type_name(want["types"][use][0]),
+              "kubevirt type name %r" % kv_name)
+        parent = os.path.basename(os.path.dirname(os.path.realpath(d)))
+        check(parent == parents[0], "kubevirt parent %s" % parent)
+        group = os.path.basename(os.readlink(d + "/iommu_group"))
+        check(os.path.exists("/dev/vfio/" + group), "no /dev/vfio/" + group)
+        int(sysfs("/sys/bus/pci/devices/%s/numa_node" % parent))
+        # mediatedDevicesConfiguration (mediated_devices_types.go) takes a
+        # type whose name, spaces -> '_', or whose directory name is
+        # listed: the selector picks exactly the one type on every pGPU.
+        for p in parents:
+            base = "%s/%s/mdev_supported_types" % (MDEV_BUS, p)
+            hits = []
+            for t in os.listdir(base):
+                with open("%s/%s/name" % (base, t)) as f:
+                    n = kubevirt_type_name(f.read())
+                if kv_name in (n, t) or use in (n, t):
+                    hits.append(t)
+            check(hits == [use], "kubevirt selector %s on %s: %s" % (
+                kv_name, p, hits))
+
+        # QEMU takes it; the guest still sees a Bochs-compatible device
+        # with the type's VRAM.
+        qemu = qv.Qemu(u, display=False)
+        try:
+            check(qemu.started(), "QEMU: %s" % qemu.start_error)
+            ids = qemu.cfg_read32(0x00)
+            check(ids == 0x11111234, "guest vendor/device %#x" % ids)
+            qemu.map_bars()
+            vram = qemu.mmio_read(0x1008)
+            check(vram == want["fb"] << 20, "VRAM register %#x" % vram)
+        finally:
+            qemu.close()
+    finally:
+        m.remove_vgpu(UUID_D)
+    stop_daemons()
+
+
+@test
+def profile_tesla_m60_end_to_end():
+    profile_end_to_end("tesla-m60")
+    # The Nova spec's example: M60-0B, 4 pGPUs x 2 = 8.
+    check(state.get("profile_total_tesla-m60") == 8,
+          "M60-0B total %s" % state.get("profile_total_tesla-m60"))
+
+
+@test
+def profile_grid_k1_end_to_end():
+    profile_end_to_end("grid-k1")
+    check(state.get("profile_total_grid-k1") == 4 * 8,
+          "K120Q total %s" % state.get("profile_total_grid-k1"))
+
+
+@test
+def profile_gvt_g_end_to_end():
+    profile_end_to_end("gvt-g")
+    check(state.get("profile_total_gvt-g") == 7,
+          "GVTg_V4_7 total %s" % state.get("profile_total_gvt-g"))
+
+
+@test
+def profile_default_restored():
+    stop_daemons()
+    reload_mdgpu("")
+    check(sysfs("/sys/module/mdgpu/parameters/profile") == "mdgpu",
+          "profile after reload")
+    check(pgpus() == ["6d67:00:00.0", "6d67:00:01.0"], "pGPUs %s" % pgpus())
+
+
 def final_cleanup():
     stop_daemons()
     for u in (UUID_A, UUID_B, UUID_C, UUID_D):
         m.remove_vgpu(u)
         run("mdevctl", "undefine", "-u", u, ok=False)
+    # A profile test that failed half-way must not leave mdgpu as a vendor.
+    try:
+        if sysfs("/sys/module/mdgpu/parameters/profile") != "mdgpu":
+            reload_mdgpu("")
+    except (OSError, Failure, subprocess.SubprocessError):
+        if not os.path.isdir("/sys/module/mdgpu"):
+            reload_mdgpu("")
 
 
 def main():

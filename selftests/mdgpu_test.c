@@ -162,6 +162,7 @@ int mdgpu_test_check_idle_defaults(char *msg, size_t size)
 		{ "placement", "mixed" },
 		{ "vram_limit_mb", "0" },
 		{ "pci_domain", "28007" },	/* 0x6d67 */
+		{ "profile", "mdgpu" },
 	};
 	struct mdgpu_pgpu_list pgpus;
 	struct mdgpu_vgpu_list vgpus;
@@ -211,7 +212,8 @@ static bool mdgpu_test_params_default(void)
 	       !mdgpu_test_check_param("vram_mb", "4096", msg, sizeof(msg)) &&
 	       !mdgpu_test_check_param("placement", "mixed", msg, sizeof(msg)) &&
 	       !mdgpu_test_check_param("vram_limit_mb", "0", msg, sizeof(msg)) &&
-	       !mdgpu_test_check_param("pci_domain", "28007", msg, sizeof(msg));
+	       !mdgpu_test_check_param("pci_domain", "28007", msg, sizeof(msg)) &&
+	       !mdgpu_test_check_param("profile", "mdgpu", msg, sizeof(msg));
 }
 
 /* Make sure every default pGPU exists and is bound to mdgpu. */

@@ -106,12 +106,23 @@ struct mdgpu_pgpu_list {
 };
 
 /*
+ * Directory of mdgpu's PCI driver: MDGPU_SYSFS_PCI_DRIVER, or with another
+ * profile loaded (profile=grid-k1 names the driver "nvidia") the driver
+ * the module registered, from /sys/module/mdgpu/drivers/pci:<name>. The
+ * default directory if the module is not loaded.
+ */
+int mdgpu_pci_driver_dir(char *buf, size_t size);
+
+/*
  * List the pGPUs bound to the mdgpu PCI driver that are mdev parents.
  * With the driver not registered (module not loaded) the list is empty.
  */
 int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list);
 
-/* Full type name for @type, which may be "4g" or already "mdgpu-4g". */
+/*
+ * Full type name for @type, which may be "4g", already "mdgpu-4g", or any
+ * profile's full name ("nvidia-11", "i915-GVTg_V4_7": it has a '-').
+ */
 int mdgpu_type_name(const char *type, char *buf, size_t size);
 
 /* Path of an attribute of a pGPU's PCI device ("vendor", "mdgpu/nr_vgpus"). */

@@ -22,21 +22,48 @@ static int mdgpu_cmp_str(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+#define MDGPU_SYSFS_MODULE_DRIVERS	"/sys/module/" MDGPU_DRIVER_NAME "/drivers"
+
+int mdgpu_pci_driver_dir(char *buf, size_t size)
+{
+	struct dirent *de;
+	DIR *dir;
+	int ret;
+
+	if (mdgpu_sysfs_exists(MDGPU_SYSFS_PCI_DRIVER))
+		return mdgpu_path(buf, size, "%s", MDGPU_SYSFS_PCI_DRIVER);
+	dir = opendir(MDGPU_SYSFS_MODULE_DRIVERS);
+	if (dir) {
+		while ((de = readdir(dir))) {
+			if (strncmp(de->d_name, "pci:", 4))
+				continue;
+			ret = mdgpu_path(buf, size, "/sys/bus/pci/drivers/%s",
+					 de->d_name + 4);
+			closedir(dir);
+			return ret;
+		}
+		closedir(dir);
+	}
+	return mdgpu_path(buf, size, "%s", MDGPU_SYSFS_PCI_DRIVER);
+}
+
 int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list)
 {
-	char path[256];
+	char path[256], drv[256];
 	struct dirent *de;
 	DIR *dir;
 	int err;
 
 	list->count = 0;
-	dir = opendir(MDGPU_SYSFS_PCI_DRIVER);
+	err = mdgpu_pci_driver_dir(drv, sizeof(drv));
+	if (err)
+		return err;
+	dir = opendir(drv);
 	if (!dir) {
 		err = errno;
 		if (err == ENOENT)	/* driver not registered: no pGPUs */
 			return 0;
-		return mdgpu_fail(err, "opendir %s: %s", MDGPU_SYSFS_PCI_DRIVER,
-				  strerror(err));
+		return mdgpu_fail(err, "opendir %s: %s", drv, strerror(err));
 	}
 	while ((de = readdir(dir))) {
 		/* Bound devices are the links named by PCI address. */
@@ -51,8 +78,7 @@ int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list)
 		if (list->count == MDGPU_MAX_PGPUS) {
 			closedir(dir);
 			return mdgpu_fail(E2BIG, "%s: more than %u pGPUs",
-					  MDGPU_SYSFS_PCI_DRIVER,
-					  MDGPU_MAX_PGPUS);
+					  drv, MDGPU_MAX_PGPUS);
 		}
 		strcpy(list->name[list->count++], de->d_name);
 	}
@@ -63,7 +89,7 @@ int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list)
 
 int mdgpu_type_name(const char *type, char *buf, size_t size)
 {
-	if (!strncmp(type, MDGPU_TYPE_PREFIX, strlen(MDGPU_TYPE_PREFIX)))
+	if (strchr(type, '-'))	/* already "<driver>-<name>" */
 		return mdgpu_path(buf, size, "%s", type);
 	return mdgpu_path(buf, size, "%s%s", MDGPU_TYPE_PREFIX, type);
 }

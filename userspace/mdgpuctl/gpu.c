@@ -99,8 +99,11 @@ int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE])
 /* Whether the mdgpu module is present as far as sysfs tells. */
 static bool module_loaded_sysfs(void)
 {
+	char drv[256];
+
 	return mdgpu_sysfs_exists(MDGPU_SYSFS_MDEV_BUS) &&
-	       mdgpu_sysfs_exists(MDGPU_SYSFS_PCI_DRIVER);
+	       !mdgpu_pci_driver_dir(drv, sizeof(drv)) &&
+	       mdgpu_sysfs_exists(drv);
 }
 
 int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE])
@@ -134,6 +137,17 @@ bool type_canon(const char *arg, char name[TYPE_NAME_SIZE])
 	const char *id = arg;
 	size_t i;
 
+	/* Another profile's full name ("nvidia-11", "i915-GVTg_V4_7"): as is. */
+	if (strncmp(arg, prefix, sizeof(prefix) - 1) && strchr(arg, '-')) {
+		if (strlen(arg) >= TYPE_NAME_SIZE)
+			return false;
+		for (i = 0; arg[i]; i++)
+			if (!isalnum((unsigned char)arg[i]) && arg[i] != '-' &&
+			    arg[i] != '_')
+				return false;
+		snprintf(name, TYPE_NAME_SIZE, "%s", arg);
+		return true;
+	}
 	if (!strncmp(arg, prefix, sizeof(prefix) - 1))
 		id = arg + sizeof(prefix) - 1;
 	if (!*id || strlen(id) + sizeof(prefix) > TYPE_NAME_SIZE)

@@ -91,8 +91,11 @@ static int uuid_arg(const char *cmd, int argc, char **argv,
 
 static bool module_loaded_sysfs(void)
 {
+	char drv[256];
+
 	return mdgpu_sysfs_exists(MDGPU_SYSFS_MDEV_BUS) &&
-	       mdgpu_sysfs_exists(MDGPU_SYSFS_PCI_DRIVER);
+	       !mdgpu_pci_driver_dir(drv, sizeof(drv)) &&
+	       mdgpu_sysfs_exists(drv);
 }
 
 /* The types @pgpu offers, as "4g 2g ..." for error messages. */
