@@ -36,11 +36,10 @@ static const struct genl_multicast_group mdgpu_genl_mcgrps[] = {
  * Every handler finds pGPUs through the registry (mdgpu_pgpu_for_each(),
  * mdgpu_pgpu_with()) and uses them only inside the callback it gives
  * there: a pGPU being unbound or hot-removed waits for the callback.
- */
-
-/*
- * Run @fn on the pGPU named by MDGPU_A_PGPU: -EINVAL without the attribute,
- * -ENODEV (with an extended ACK) if no bound pGPU has that name.
+ *
+ * mdgpu_nl_with_pgpu(): run @fn on the pGPU named by MDGPU_A_PGPU; -EINVAL
+ * without the attribute, -ENODEV (with an extended ACK) if no bound pGPU
+ * has that name.
  */
 static int mdgpu_nl_with_pgpu(struct genl_info *info,
 			      int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
