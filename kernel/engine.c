@@ -16,9 +16,10 @@
  * container's lock meanwhile. So the pGPU's engine thread never touches it:
  * each open vGPU has a worker thread that executes its slices, and the
  * engine thread hands a slice to it and waits for at most the slice plus
- * MDGPU_STALL_GRACE_NS. A worker still busy then is "stalled": the engine
- * goes on with the other vGPUs and picks this one again only once its
- * worker is back. Reset and close interrupt a stalled worker (a kernel
+ * MDGPU_STALL_GRACE_NS from when the worker began it (the worker's run is
+ * what is charged). A worker still busy then is "stalled": the engine goes
+ * on with the other vGPUs and picks this one again only once its worker
+ * is back. Reset and close interrupt a stalled worker (a kernel
  * SIGKILL ends its wait for the page); the interrupted access is retried
  * later, never failed, as the guest did nothing wrong.
  *
@@ -39,7 +40,7 @@
 #define MDGPU_BUSY_CHUNK_NS	(200 * NSEC_PER_USEC)
 #define MDGPU_RING_MAX		SZ_1M
 /* How long a slice may overrun before the engine stops waiting for it. */
-#define MDGPU_STALL_GRACE_NS	(20 * NSEC_PER_MSEC)
+#define MDGPU_STALL_GRACE_NS	(50 * NSEC_PER_MSEC)
 /* A FILL step writes at most this many lines (of MDGPU_CHUNK_SIZE bytes). */
 #define MDGPU_FILL_LINES_PER_STEP	64
 
@@ -435,14 +436,19 @@ static int mdgpu_engine_worker(void *data)
 		if (kthread_should_stop())
 			break;
 		spin_lock(&mdgpu_slice_lock);
-		deadline = e->deadline;
-		spin_unlock(&mdgpu_slice_lock);
-		if (!READ_ONCE(e->in_slice))
+		if (!e->in_slice) {
+			spin_unlock(&mdgpu_slice_lock);
 			continue;	/* woken by a signal */
+		}
+		/* The slice counts from now: a late wake-up is nobody's. */
+		e->started_ns = ktime_get_ns();
+		deadline = e->started_ns + e->slice_ns;
+		spin_unlock(&mdgpu_slice_lock);
 
 		preempted = mdgpu_engine_run(vgpu, deadline);
 
 		spin_lock(&mdgpu_slice_lock);
+		e->ended_ns = ktime_get_ns();
 		e->preempted = preempted;
 		stalled = e->stalled;
 		if (stalled)
@@ -506,38 +512,57 @@ void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu)
 /**
  * mdgpu_engine_slice() - run a vGPU's commands for one time slice
  * @vgpu: the vGPU, picked by its pGPU's engine thread (which calls this)
- * @deadline: ktime_get_ns() value at which the slice ends
+ * @slice: length of the slice, ns
+ * @start: set to the ktime_get_ns() value at which the slice began
+ * @end: set to the one at which it ended (or the engine stopped waiting)
  *
- * The vGPU's worker runs the slice. If it is not back by @deadline plus
- * MDGPU_STALL_GRACE_NS (it waits for guest memory), the vGPU is stalled
- * and the engine thread goes on; mdgpu_engine_in_slice() stays true until
- * the worker is back.
+ * The vGPU's worker runs the slice, from when it gets to it. If it is not
+ * back @slice plus MDGPU_STALL_GRACE_NS after it began (it waits for guest
+ * memory), the vGPU is stalled and the engine thread goes on;
+ * mdgpu_engine_in_slice() stays true until the worker is back.
  *
  * Return: true if the vGPU still has work (it was preempted or stalled).
  */
-bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 deadline)
+bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
+			u64 *end)
 {
 	struct mdgpu_engine_state *e = &vgpu->engine;
-	u64 now = ktime_get_ns();
-	u64 wait = (deadline > now ? deadline - now : 0) + MDGPU_STALL_GRACE_NS;
-	bool back;
+	bool preempted;
 
 	spin_lock(&mdgpu_slice_lock);
-	e->deadline = deadline;
+	e->slice_ns = slice;
+	e->started_ns = 0;
 	WRITE_ONCE(e->in_slice, true);
 	spin_unlock(&mdgpu_slice_lock);
 	wake_up(&e->worker_wq);
-	wait_event_timeout(e->slice_wq, !READ_ONCE(e->in_slice),
-			   nsecs_to_jiffies(wait) + 1);
+	for (;;) {
+		u64 now;
 
-	spin_lock(&mdgpu_slice_lock);
-	back = !e->in_slice;
-	if (!back) {
+		wait_event_timeout(e->slice_wq, !READ_ONCE(e->in_slice),
+				   nsecs_to_jiffies(slice +
+						    MDGPU_STALL_GRACE_NS) + 1);
+		spin_lock(&mdgpu_slice_lock);
+		if (!e->in_slice) {
+			*start = e->started_ns;
+			*end = e->ended_ns;
+			preempted = e->preempted;
+			spin_unlock(&mdgpu_slice_lock);
+			return preempted;
+		}
+		now = ktime_get_ns();
+		/* Not scheduled yet, or within its slice and grace: wait. */
+		if (!e->started_ns ||
+		    now - e->started_ns < slice + MDGPU_STALL_GRACE_NS) {
+			spin_unlock(&mdgpu_slice_lock);
+			continue;
+		}
 		e->stalled = true;
 		list_add_tail(&e->stalled_node, &mdgpu_stalled);
+		*start = e->started_ns;
+		*end = now;
+		spin_unlock(&mdgpu_slice_lock);
+		return true;
 	}
-	spin_unlock(&mdgpu_slice_lock);
-	return back ? e->preempted : true;
 }
 
 /**

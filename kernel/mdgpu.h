@@ -322,7 +322,9 @@ struct mdgpu_engine_stats {
  * @worker: the thread that executes this vGPU's slices (engine.c)
  * @worker_wq: @worker waits here for a slice
  * @slice_wq: the engine thread and freezers wait here for it to end one
- * @deadline: end of the slice handed to @worker
+ * @slice_ns: length of the slice handed to @worker
+ * @started_ns: when @worker began it (0: not yet)
+ * @ended_ns: when it ended it
  * @in_slice: @worker runs a slice (under mdgpu_slice_lock)
  * @stalled: the engine stopped waiting for that slice: @worker waits for
  *           guest memory (under mdgpu_slice_lock)
@@ -349,7 +351,9 @@ struct mdgpu_engine_state {
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;
 	wait_queue_head_t slice_wq;
-	u64 deadline;
+	u64 slice_ns;
+	u64 started_ns;
+	u64 ended_ns;
 	bool in_slice;
 	bool stalled;
 	struct list_head stalled_node;
@@ -511,7 +515,8 @@ void mdgpu_irq_release_all(struct mdgpu_vgpu *vgpu);
 /* engine.c: fetching, checking and executing ring commands */
 int mdgpu_engine_start(struct mdgpu_vgpu *vgpu);
 void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu);
-bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 deadline);
+bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
+			u64 *end);
 bool mdgpu_engine_in_slice(struct mdgpu_vgpu *vgpu);
 void mdgpu_engine_leave(struct mdgpu_vgpu *vgpu);
 bool mdgpu_engine_has_work(struct mdgpu_vgpu *vgpu);

@@ -247,7 +247,7 @@ static int mdgpu_sched_thread(void *data)
 
 	while (!kthread_should_stop()) {
 		struct mdgpu_vgpu *vgpu;
-		u64 now, slice, end;
+		u64 now, slice, start, end;
 		bool preempted;
 
 		mutex_lock(&s->lock);
@@ -303,12 +303,12 @@ static int mdgpu_sched_thread(void *data)
 		s->running = vgpu;
 		mutex_unlock(&s->lock);
 
-		preempted = mdgpu_engine_slice(vgpu, now + slice);
-		end = ktime_get_ns();
+		/* What the vGPU's worker ran is charged, from when it began. */
+		preempted = mdgpu_engine_slice(vgpu, slice, &start, &end);
 
 		mutex_lock(&s->lock);
 		s->running = NULL;
-		mdgpu_sched_charge(s, vgpu, now, now + slice, end, preempted);
+		mdgpu_sched_charge(s, vgpu, start, start + slice, end, preempted);
 		mutex_unlock(&s->lock);
 		wake_up_all(&s->idle_wq);
 		cond_resched();
