@@ -944,8 +944,13 @@ TEST_F_TIMEOUT(engine, reenabling_a_ring_does_not_resume_the_dropped_command, 60
 #define UFFD_SIZE	(64 * KIB)
 #define STALL_WAIT_MS	5000	/* a hang, not a slow host */
 #define STALL_FENCES	20
-/* Latency a neighbour's fence may have: many slices, not a stall. */
-#define NEIGHBOUR_LAT_NS	(1000 * ENG_MS)
+/*
+ * Median latency a neighbour's fence may have: a slice, the grace the
+ * engine gives a worker (50 ms) and a loaded host's noise, not a stall
+ * (a host that starves the VM stretches a few fences to seconds: the
+ * median keeps those out).
+ */
+#define NEIGHBOUR_LAT_NS	(100 * ENG_MS)
 
 /* Set up the memory; SKIP (return 1) where userfaultfd is not available. */
 static int uffd_setup(struct __test_metadata *_metadata, struct world *w,
@@ -1022,10 +1027,11 @@ static int close_a(struct world *w)
 
 /*
  * B's fences one after another: how many of @n arrived (each within
- * STALL_WAIT_MS) and the longest doorbell-to-fence time seen.
+ * STALL_WAIT_MS), the longest doorbell-to-fence time seen and (if @lat is
+ * not NULL) every one of them.
  */
-static unsigned int b_fences(struct world *w, unsigned int n,
-			     uint64_t *max_ns)
+static unsigned int b_fences_lat(struct world *w, unsigned int n,
+				 uint64_t *max_ns, double *lat_ns)
 {
 	unsigned int i;
 
@@ -1042,8 +1048,16 @@ static unsigned int b_fences(struct world *w, unsigned int n,
 		lat = eng_now_ns() - t0;
 		if (lat > *max_ns)
 			*max_ns = lat;
+		if (lat_ns)
+			lat_ns[i] = (double)lat;
 	}
 	return i;
+}
+
+static unsigned int b_fences(struct world *w, unsigned int n,
+			     uint64_t *max_ns)
+{
+	return b_fences_lat(w, n, max_ns, NULL);
 }
 
 /* A's ring at UFFD_IOVA with one command: wait until the engine faults. */
@@ -1070,6 +1084,7 @@ TEST_F_TIMEOUT(engine, a_ring_on_an_unanswered_page_stalls_only_its_own_vgpu, 12
 	struct eng_uffd u;
 	struct mdgpu_ring ua;
 	struct bounded reset = { 0 };
+	double lat[STALL_FENCES], median = 0;
 	unsigned int got = 0;
 	uint64_t max_ns = 0;
 	bool reset_done = false;
@@ -1079,7 +1094,7 @@ TEST_F_TIMEOUT(engine, a_ring_on_an_unanswered_page_stalls_only_its_own_vgpu, 12
 		return;
 	stalled = stall_a(w, &u, &ua);
 	if (!stalled) {
-		got = b_fences(w, STALL_FENCES, &max_ns);
+		got = b_fences_lat(w, STALL_FENCES, &max_ns, lat);
 		reset_done = bounded_run(&reset, reset_a, w, STALL_WAIT_MS);
 	}
 	/* Whatever happened, answer every fault before checking. */
@@ -1091,14 +1106,18 @@ TEST_F_TIMEOUT(engine, a_ring_on_an_unanswered_page_stalls_only_its_own_vgpu, 12
 		TH_LOG("B's fence %u of %u did not arrive within %d ms while A's ring waited for its page: %s",
 		       got + 1, STALL_FENCES, STALL_WAIT_MS,
 		       mdgpu_last_error());
-	EXPECT_GT(NEIGHBOUR_LAT_NS, max_ns)
-		TH_LOG("B's fence latency reached %.1f ms", max_ns / 1e6);
+	if (got) {
+		eng_sort(lat, got);
+		median = eng_percentile(lat, got, 50);
+	}
+	EXPECT_GT(NEIGHBOUR_LAT_NS, median)
+		TH_LOG("B's median fence latency %.1f ms", median / 1e6);
 	EXPECT_TRUE(reset_done)
 		TH_LOG("VFIO_DEVICE_RESET of A did not return within %d ms",
 		       STALL_WAIT_MS);
 	EXPECT_EQ(0, reset.ret) TH_LOG("VFIO_DEVICE_RESET of A failed");
-	TH_LOG("while A waited: %u fences of B, the slowest %.2f ms; A's reset took %.1f ms",
-	       got, max_ns / 1e6, reset.ns / 1e6);
+	TH_LOG("while A waited: %u fences of B, median %.2f ms, the slowest %.2f ms; A's reset took %.1f ms",
+	       got, median / 1e6, max_ns / 1e6, reset.ns / 1e6);
 
 	ASSERT_OK(mdgpu_ring_state(&ua, &st));
 	EXPECT_EQ(0u, st.ctrl) TH_LOG("CTRL after reset");
@@ -1309,11 +1328,14 @@ TEST_F_TIMEOUT(engine, fence_latency_stays_within_the_test_while_doorbells_race,
 
 /*
  * A FILL of one huge line is still cut into pieces of bytes, so A's slice
- * ends on time and B's fences wait for slices, not for whole lines.
+ * ends on time and B's fences wait for slices, not for whole lines: many
+ * of them complete while each line is written (a FILL cut by lines lets
+ * B in only between lines), and their median latency is that of slices.
  */
 #define FILL_LINE	(GUARD_HI)		/* 127 MiB: one line */
 #define FILL_CMDS	3
-#define FILL_LAT_NS	(250 * ENG_MS)
+#define FILL_LAT_NS	(100 * ENG_MS)
+#define FILL_FENCES_MAX	4096
 
 TEST_F_TIMEOUT(engine, a_fill_of_one_huge_line_still_ends_its_slices_on_time, 180)
 {
@@ -1324,6 +1346,8 @@ TEST_F_TIMEOUT(engine, a_fill_of_one_huge_line_still_ends_its_slices_on_time, 18
 	uint64_t t0, t1, max_ns = 0, one;
 	unsigned int i, fences = 0;
 	uint32_t want = 0x5a5a5a5a, got[2];
+	double *lat = xmalloc(_metadata, FILL_FENCES_MAX * sizeof(*lat));
+	double median;
 
 	for (i = 0; i < FILL_CMDS; i++)
 		emit(_metadata, &w->a.ring, c);
@@ -1337,18 +1361,25 @@ TEST_F_TIMEOUT(engine, a_fill_of_one_huge_line_still_ends_its_slices_on_time, 18
 			TH_LOG("the FILLs did not finish");
 		ASSERT_EQ(1u, b_fences(w, 1, &one)) TH_LOG("B's fence: %s",
 							   mdgpu_last_error());
+		if (fences < FILL_FENCES_MAX)
+			lat[fences] = (double)one;
 		fences++;
 		if (one > max_ns)
 			max_ns = one;
 	}
 	t1 = eng_now_ns();
-	TH_LOG("%u FILLs of a %u MiB line took %.0f ms; %u fences of B meanwhile, the slowest %.1f ms",
+	i = fences < FILL_FENCES_MAX ? fences : FILL_FENCES_MAX;
+	eng_sort(lat, i);
+	median = eng_percentile(lat, i, 50);
+	TH_LOG("%u FILLs of a %u MiB line took %.0f ms; %u fences of B meanwhile, median %.2f ms, the slowest %.1f ms",
 	       FILL_CMDS, (unsigned int)(FILL_LINE >> 20), (t1 - t0) / 1e6,
-	       fences, max_ns / 1e6);
-	EXPECT_GT(FILL_LAT_NS, max_ns)
-		TH_LOG("B's fence waited %.0f ms behind one FILL line",
-		       max_ns / 1e6);
-	EXPECT_LT(FILL_CMDS, fences) TH_LOG("B's fences during the FILLs");
+	       fences, median / 1e6, max_ns / 1e6);
+	EXPECT_LE(10 * FILL_CMDS, fences)
+		TH_LOG("B got in only between FILL lines");
+	EXPECT_GT(FILL_LAT_NS, median)
+		TH_LOG("B's fences waited %.0f ms (median) behind FILL lines",
+		       median / 1e6);
+	free(lat);
 	ASSERT_OK(eng_vram_read(&w->a.v, FILL_LINE - 8, got, 8));
 	EXPECT_EQ(want, got[0]);
 	EXPECT_EQ(want, got[1]);
