@@ -1,8 +1,11 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """mdgpu with the virtualization ecosystem of Debian: mdevctl, libvirt's node
-device driver (libvirtd 9.0), OpenStack Nova's libvirt node-device parsing and
-OpenStack Placement's inventory and trait rules.
+device driver (libvirtd), OpenStack Nova's libvirt node-device parsing and
+OpenStack Placement's inventory and trait rules. Runs against whatever the VM's
+root holds (Debian 12: mdevctl 1.2, libvirt 9.0, Nova 26, Placement 8; Debian
+13 under scripts/testvm --userspace 13: mdevctl 1.4, libvirt 11.3, Nova 31,
+Placement 13) and prints the versions ("# versions: ...").
 
 Runs in the test VM as root with mdgpu loaded and no vGPUs (selftests/run).
 /etc and /var must be writable (scripts/testvm makes them so): mdevctl keeps
@@ -858,8 +861,38 @@ def final_cleanup():
             reload_mdgpu("")
 
 
+def versions():
+    """What this run tests against, as one line."""
+    from importlib import metadata
+
+    def tool(*argv):
+        try:
+            out = run(*argv, ok=False).stdout.split()
+        except OSError:
+            return "missing"
+        return out[-1] if out else "unknown"
+
+    def dist(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "missing"
+    qemu = run("qemu-system-x86_64", "--version", ok=False).stdout
+    qemu = re.search(r"version (\S+)", qemu)
+    return ", ".join((
+        "mdevctl " + tool("mdevctl", "--version"),
+        "libvirt " + tool("libvirtd", "--version"),
+        "QEMU " + (qemu.group(1) if qemu else "unknown"),
+        "Nova " + dist("nova"),
+        "Placement " + dist("openstack-placement"),
+        "os-traits " + dist("os-traits"),
+        "jsonschema " + dist("jsonschema"),
+        "Python %d.%d" % sys.version_info[:2]))
+
+
 def main():
-    return suite.run(finally_=final_cleanup)
+    return suite.run(finally_=final_cleanup,
+                     header=["versions: " + versions()])
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """End-to-end tests: vGPUs handed to real QEMU (-device vfio-pci,sysfsdev=).
 
-Runs inside the test VM as root with mdgpu loaded. Prints TAP 13.
+Runs inside the test VM as root with mdgpu loaded. Prints TAP 13, with the
+QEMU version it ran against ("# versions: QEMU ..."): Debian 12's QEMU 7.2 on
+the host root, Debian 13's QEMU 10.0 under scripts/testvm --userspace 13.
 """
 import os
 import sys
@@ -112,21 +114,48 @@ def modes_beyond_the_type_are_clamped_to_its_maximum(qemu, uuid):
 
 
 @test
-def dmabuf_setting_makes_qemu_without_opengl_refuse(self=None):
+def display_planes_default_to_region(self=None):
+    uuid = qv.create_vgpu(PGPU, TYPE)
+    try:
+        planes = tap.sysfs("%s/%s/mdgpu/display_planes" % (qv.MDEV, uuid))
+        check(planes == "region", "a new vGPU offers %r planes" % planes)
+    finally:
+        qv.remove_vgpu(uuid)
+
+
+# QEMU (7.2 and 10.0 alike) probes dma-buf planes first and, without an
+# OpenGL display, gives up instead of falling back to region planes
+# (hw/vfio/display.c): this is the documented failure, for both settings
+# that offer dma-bufs.
+DMABUF_REFUSAL = "vfio-display-dmabuf: opengl not available"
+
+
+def qemu_refuses_display_with(planes):
     uuid = qv.create_vgpu(PGPU, TYPE)
     try:
         with open("%s/%s/mdgpu/display_planes" % (qv.MDEV, uuid), "w") as f:
-            f.write("dmabuf")
+            f.write(planes)
         qemu = qv.Qemu(uuid)
         try:
             qemu.proc.wait(60)
             err = qemu.errors()
         finally:
             qemu.close()
-        check(qemu.proc.returncode != 0, "QEMU accepted a dmabuf-only vGPU")
-        check("opengl not available" in err, "QEMU said %r" % err)
+        check(qemu.proc.returncode != 0,
+              "QEMU accepted a vGPU with %s planes and no OpenGL" % planes)
+        check(DMABUF_REFUSAL in err, "QEMU said %r" % err)
     finally:
         qv.remove_vgpu(uuid)
+
+
+@test
+def dmabuf_setting_makes_qemu_without_opengl_refuse(self=None):
+    qemu_refuses_display_with("dmabuf")
+
+
+@test
+def both_setting_makes_qemu_without_opengl_refuse(self=None):
+    qemu_refuses_display_with("both")
 
 
 def start_removal(uuid):
@@ -204,7 +233,7 @@ def removal_of_a_displayed_vgpu_completes_when_qemu_exits(self=None):
 
 
 def main():
-    return suite.run()
+    return suite.run(header=["versions: QEMU %s" % qv.qemu_version()])
 
 
 if __name__ == "__main__":

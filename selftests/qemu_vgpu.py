@@ -30,6 +30,14 @@ class QemuError(Exception):
     pass
 
 
+def qemu_version():
+    """QEMU's version line, e.g. "10.0.13 (Debian 1:10.0.13+ds-0+deb13u1)"."""
+    out = subprocess.run(["qemu-system-x86_64", "--version"],
+                         capture_output=True, text=True).stdout
+    first = out.split("\n", 1)[0]
+    return first.replace("QEMU emulator version ", "", 1) or "unknown"
+
+
 class Qemu:
     """QEMU with one vGPU at 00:04.0, controlled through qtest and QMP."""
 

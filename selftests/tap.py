@@ -40,10 +40,13 @@ class Suite:
         self.tests.append(fn)
         return fn
 
-    def run(self, finally_=None):
-        """Run every test in order, then finally_() even if one raised."""
+    def run(self, finally_=None, header=()):
+        """Run every test in order, then finally_() even if one raised.
+        header: diagnostic lines printed after the plan."""
         print("TAP version 13")
         print("1..%d" % len(self.tests))
+        for line in header:
+            print("# " + line)
         failed = 0
         try:
             for n, fn in enumerate(self.tests, 1):
