@@ -95,6 +95,13 @@ mdgpu_compat_dump_attrs(struct netlink_callback *cb)
 #define MDGPU_COMPAT_NS_DMA_BUF DMA_BUF
 #endif
 
+/* 6.14 made module attributes and their callbacks' attr argument const. */
+#if MDGPU_KERNEL_SINCE(6, 14)
+#define MDGPU_COMPAT_MODATTR const struct module_attribute
+#else
+#define MDGPU_COMPAT_MODATTR struct module_attribute
+#endif
+
 /* A shmem file whose pages are not charged as committed memory. */
 static inline struct file *
 mdgpu_compat_shmem_noreserve(const char *name, loff_t size)

@@ -131,13 +131,13 @@ u64 mdgpu_vram_used_bytes(void)
 	return (u64)atomic_long_read(&mdgpu_vram_used_pages) << PAGE_SHIFT;
 }
 
-static ssize_t vram_used_bytes_show(struct module_attribute *attr,
+static ssize_t vram_used_bytes_show(MDGPU_COMPAT_MODATTR *attr,
 				    struct module_kobject *mk, char *buf)
 {
 	return sysfs_emit(buf, "%llu\n", mdgpu_vram_used_bytes());
 }
 
-static struct module_attribute mdgpu_vram_used_attr =
+static MDGPU_COMPAT_MODATTR mdgpu_vram_used_attr =
 	__ATTR_RO(vram_used_bytes);
 
 /**

@@ -649,6 +649,10 @@ def nova_driver(enabled):
     drv.pgpu_type_mapping = collections.defaultdict(str)
     drv.mdev_class_mapping = collections.defaultdict(lambda: orc.VGPU)
     drv.mdev_classes = set()
+    # Nova 2024.1+ (Debian 13) also keeps a per-type max and a default type
+    # for enabled types without device_addresses; older Novas ignore them.
+    drv.mdev_type_max_mapping = collections.defaultdict(str)
+    drv.pgpu_type_default = None
     drv.supported_vgpu_types = drv._get_supported_vgpu_types()
     return drv
 
