@@ -6,19 +6,60 @@
  * (sched.c) can end a time slice on time and resume the command later.
  *
  * Commands are copied into the kernel before they are checked. All guest
- * memory goes through vfio_dma_rw(), which only reaches what the user has
- * mapped now: an unmapped IOVA fails the command and is never touched.
- * Anything wrong stops this vGPU's ring; nothing else is affected.
+ * memory goes through mdgpu_guest_rw() (vfio_dma_rw()), which only reaches
+ * what the user has mapped now: an unmapped IOVA fails the command and is
+ * never touched. Anything wrong stops this vGPU's ring; nothing else is
+ * affected.
+ *
+ * Guest memory is the user's: a page may take any time to arrive (a
+ * userfaultfd nobody answers, a dead file mapping), and VFIO holds the
+ * container's lock meanwhile. So the pGPU's engine thread never touches it:
+ * each open vGPU has a worker thread that executes its slices, and the
+ * engine thread hands a slice to it and waits for at most the slice plus
+ * MDGPU_STALL_GRACE_NS from when the worker began it (the worker's run is
+ * what is charged). A worker still busy then is "stalled": the engine goes
+ * on with the other vGPUs and picks this one again only once its worker
+ * is back. Reset and close interrupt a stalled worker (a kernel
+ * SIGKILL ends its wait for the page); the interrupted access is retried
+ * later, never failed, as the guest did nothing wrong.
+ *
+ * A command belongs to the ring epoch it was fetched in (mmio.c bumps the
+ * epoch on every RING_CTRL write and reset): whatever it does after its
+ * ring was disabled -- completing a fence, failing -- is dropped.
  */
 #include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/overflow.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 
 #include "mdgpu.h"
 
 #define MDGPU_BUSY_CHUNK_NS	(200 * NSEC_PER_USEC)
 #define MDGPU_RING_MAX		SZ_1M
+/* How long a slice may overrun before the engine stops waiting for it. */
+#define MDGPU_STALL_GRACE_NS	(50 * NSEC_PER_MSEC)
+/* A FILL step writes at most this many lines (of MDGPU_CHUNK_SIZE bytes). */
+#define MDGPU_FILL_LINES_PER_STEP	64
+
+/* Protects every vGPU's in_slice, stalled and stalled_node. */
+static DEFINE_SPINLOCK(mdgpu_slice_lock);
+/* Workers the engine stopped waiting for, on all pGPUs. */
+static LIST_HEAD(mdgpu_stalled);
+
+/*
+ * Guest memory at @iova: 0, -EFAULT (not mapped, or not so) or -EINTR
+ * (a wait for the page was interrupted: try again later).
+ */
+static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
+			  size_t len, bool write)
+{
+	if (!vfio_dma_rw(&vgpu->vdev, iova, buf, len, write))
+		return 0;
+	return fatal_signal_pending(current) ? -EINTR : -EFAULT;
+}
 
 /* End of [off, off + len) if it lies inside VRAM, else 0 (never valid). */
 static bool mdgpu_vram_range_ok(struct mdgpu_vgpu *vgpu, u64 off, u64 len)
@@ -71,28 +112,42 @@ static u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c)
 	}
 }
 
-/* One line (or part of one) of a FILL. */
+/*
+ * A piece of a FILL: up to MDGPU_CHUNK_SIZE bytes, or as many short lines
+ * as make that many (at most MDGPU_FILL_LINES_PER_STEP). @progress counts
+ * bytes of pixels, line after line, so one huge line is cut like any
+ * other command.
+ */
 static int mdgpu_fill_chunk(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 {
 	const struct mdgpu_cmd *c = &e->cmd;
-	u64 line = e->progress;
+	u64 line_bytes = (u64)c->fill.width * 4;
+	u64 total = line_bytes * c->fill.height;
+	size_t done = 0;
+	unsigned int pieces = 0;
 	u32 *buf = e->bounce;
-	size_t bytes = (size_t)c->fill.width * 4, done = 0;
-	unsigned int i;
 
-	for (i = 0; i < min_t(size_t, bytes / 4, MDGPU_CHUNK_SIZE / 4); i++)
-		buf[i] = c->fill.value;
-	while (done < bytes) {
-		size_t n = min_t(size_t, bytes - done, MDGPU_CHUNK_SIZE);
+	if (!e->progress) {
+		unsigned int i;
+
+		for (i = 0; i < MDGPU_CHUNK_SIZE / 4; i++)
+			buf[i] = c->fill.value;
+	}
+	while (e->progress < total && done < MDGPU_CHUNK_SIZE &&
+	       pieces++ < MDGPU_FILL_LINES_PER_STEP) {
+		u64 col, line = div64_u64_rem(e->progress, line_bytes, &col);
+		/* Pieces start at pixels: the buffer's pattern lines up. */
+		size_t n = min_t(u64, line_bytes - col, MDGPU_CHUNK_SIZE - done);
 		int ret = mdgpu_vram_access(&vgpu->vram,
-					    c->fill.dst + line * c->fill.pitch + done,
+					    c->fill.dst + line * c->fill.pitch + col,
 					    buf, n, true);
+
 		if (ret)
 			return ret;
+		e->progress += n;
 		done += n;
 	}
-	e->progress++;
-	return e->progress == c->fill.height;
+	return e->progress == total;
 }
 
 /* One chunk of a COPY; backwards when the destination overlaps ahead. */
@@ -125,14 +180,14 @@ static int mdgpu_xfer_chunk(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	int ret;
 
 	if (c->op == MDGPU_CMD_UPLOAD) {
-		ret = vfio_dma_rw(&vgpu->vdev, iova, e->bounce, n, false);
-		if (ret)
-			return -EFAULT;
-		ret = mdgpu_vram_access(&vgpu->vram, vram, e->bounce, n, true);
+		ret = mdgpu_guest_rw(vgpu, iova, e->bounce, n, false);
+		if (!ret)
+			ret = mdgpu_vram_access(&vgpu->vram, vram, e->bounce, n,
+						true);
 	} else {
 		ret = mdgpu_vram_access(&vgpu->vram, vram, e->bounce, n, false);
-		if (!ret && vfio_dma_rw(&vgpu->vdev, iova, e->bounce, n, true))
-			ret = -EFAULT;
+		if (!ret)
+			ret = mdgpu_guest_rw(vgpu, iova, e->bounce, n, true);
 	}
 	if (ret)
 		return ret;
@@ -140,19 +195,40 @@ static int mdgpu_xfer_chunk(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	return e->progress == c->xfer.len;
 }
 
+/* The ring as it is now is the one @e's command was fetched from. */
+static bool mdgpu_ring_is_current(struct mdgpu_vgpu *vgpu,
+				  struct mdgpu_engine_state *e)
+{
+	lockdep_assert_held(&vgpu->lock);
+	return (vgpu->ring.ctrl & MDGPU_RING_CTRL_ENABLE) &&
+	       vgpu->ring.epoch == e->epoch;
+}
+
 static int mdgpu_fence(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 {
 	u64 value = e->cmd.fence.value;
-	u64 lat = ktime_get_ns() - e->submit_ns;
+	u64 now, lat;
+	bool current_epoch;
+	int ret;
 
-	if (vfio_dma_rw(&vgpu->vdev, e->cmd.fence.iova, &value, sizeof(value),
-			true))
-		return -EFAULT;
+	ret = mdgpu_guest_rw(vgpu, e->cmd.fence.iova, &value, sizeof(value),
+			     true);
+	if (ret)
+		return ret;
 	mutex_lock(&vgpu->lock);
-	vgpu->ring.fence = value;
-	mdgpu_irq_raise(vgpu, MDGPU_IRQ_FENCE);
+	/* The write may have waited for its page while the ring changed. */
+	current_epoch = mdgpu_ring_is_current(vgpu, e);
+	if (current_epoch) {
+		vgpu->ring.fence = value;
+		mdgpu_irq_raise(vgpu, MDGPU_IRQ_FENCE);
+	}
 	mutex_unlock(&vgpu->lock);
+	if (!current_epoch)
+		return 1;
 
+	/* Read after the doorbell time it is compared with: never negative. */
+	now = ktime_get_ns();
+	lat = now > e->cmd_submit_ns ? now - e->cmd_submit_ns : 0;
 	e->stats.fences++;
 	e->stats.fence_lat_sum += lat;
 	e->stats.fence_lat_max = max(e->stats.fence_lat_max, lat);
@@ -203,30 +279,39 @@ static bool mdgpu_ring_current(struct mdgpu_vgpu *vgpu,
 	bool current_epoch;
 
 	mutex_lock(&vgpu->lock);
-	current_epoch = (vgpu->ring.ctrl & MDGPU_RING_CTRL_ENABLE) &&
-			vgpu->ring.epoch == e->epoch;
+	current_epoch = mdgpu_ring_is_current(vgpu, e);
 	mutex_unlock(&vgpu->lock);
 	return current_epoch;
 }
 
-/* Stop the ring on an error: status, error code, interrupts. */
-static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu, u32 error)
+/*
+ * Stop the ring on an error: status, error code, interrupts. A command of
+ * an older epoch (its ring was disabled while it ran) stops nothing.
+ */
+static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu,
+			    struct mdgpu_engine_state *e, u32 error)
 {
-	struct mdgpu_engine_state *e = &vgpu->engine;
+	bool current_epoch;
 
 	mutex_lock(&vgpu->lock);
-	vgpu->ring.status = MDGPU_RING_STOPPED;
-	vgpu->ring.error = error;
-	mdgpu_irq_raise(vgpu, MDGPU_IRQ_RING_ERROR);
+	current_epoch = mdgpu_ring_is_current(vgpu, e);
+	if (current_epoch) {
+		vgpu->ring.status = MDGPU_RING_STOPPED;
+		vgpu->ring.error = error;
+		mdgpu_irq_raise(vgpu, MDGPU_IRQ_RING_ERROR);
+	}
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
+	if (!current_epoch)
+		return;
 	e->stats.cmds_rejected++;
 	mdgpu_event(vgpu, MDGPU_EVENT_RING_ERROR, error);
 }
 
 /*
  * Fetch the command at HEAD into e->cmd. Returns 1 if one was fetched, 0 if
- * the ring is empty or off, -1 after stopping the ring on an error.
+ * the ring is empty or off, -EINTR if the fetch was interrupted (HEAD
+ * stays), -1 after stopping the ring on an error.
  */
 static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 {
@@ -246,6 +331,7 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	head = r->head;
 	iova = r->base + head;
 	e->epoch = r->epoch;
+	e->cmd_submit_ns = READ_ONCE(e->submit_ns);
 	if (size < sizeof(struct mdgpu_cmd) || size > MDGPU_RING_MAX ||
 	    !is_power_of_2(size) || r->tail >= size || head >= size ||
 	    r->tail % sizeof(struct mdgpu_cmd) || r->base % sizeof(struct mdgpu_cmd))
@@ -253,13 +339,19 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	r->status = MDGPU_RING_RUNNING;
 	mutex_unlock(&vgpu->lock);
 
-	if (!error && vfio_dma_rw(&vgpu->vdev, iova, &e->cmd, sizeof(e->cmd),
-				  false))
-		error = MDGPU_RING_ERR_DMA;
+	if (!error) {
+		int ret = mdgpu_guest_rw(vgpu, iova, &e->cmd, sizeof(e->cmd),
+					 false);
+
+		if (ret == -EINTR)
+			return ret;
+		if (ret)
+			error = MDGPU_RING_ERR_DMA;
+	}
 	if (!error)
 		error = mdgpu_cmd_check(vgpu, &e->cmd);
 	if (error) {
-		mdgpu_ring_fail(vgpu, error);
+		mdgpu_ring_fail(vgpu, e, error);
 		return -1;
 	}
 	e->active = true;
@@ -272,26 +364,26 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 {
 	struct mdgpu_ring_regs *r = &vgpu->ring;
+	bool current_epoch;
 
 	mutex_lock(&vgpu->lock);
-	if (r->epoch == e->epoch) {
+	current_epoch = r->epoch == e->epoch;
+	if (current_epoch) {
 		r->head = (r->head + sizeof(struct mdgpu_cmd)) & (e->size - 1);
 		if (r->head == r->tail && r->status == MDGPU_RING_RUNNING)
 			r->status = MDGPU_RING_IDLE;	/* drained */
 	}
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
-	e->stats.cmds_completed++;
+	if (current_epoch)
+		e->stats.cmds_completed++;
 }
 
-/**
- * mdgpu_engine_run() - run a vGPU's commands until @deadline or no work
- * @vgpu: the vGPU, open; called only by its pGPU's engine thread
- * @deadline: ktime_get_ns() value at which the time slice ends
- *
- * Return: true if the vGPU still has work (it was preempted).
+/*
+ * Run the vGPU's commands until @deadline or no work; on its worker.
+ * Returns true if it still has work (preempted, or interrupted).
  */
-bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
+static bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
 {
 	struct mdgpu_engine_state *e = &vgpu->engine;
 	int ret;
@@ -305,18 +397,209 @@ bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
 			e->active = false;
 		if (!e->active) {
 			ret = mdgpu_ring_fetch(vgpu, e);
+			if (ret == -EINTR)
+				return true;
 			if (ret <= 0)
 				return false;
 		}
 		ret = mdgpu_cmd_step(vgpu, e, deadline);
+		/* Interrupted: the same piece runs again next time. */
+		if (ret == -EINTR)
+			return true;
 		if (ret < 0)
-			mdgpu_ring_fail(vgpu, ret == -EFAULT ?
+			mdgpu_ring_fail(vgpu, e, ret == -EFAULT ?
 					MDGPU_RING_ERR_DMA :
 					MDGPU_RING_ERR_VRAM_RANGE);
 		else if (ret > 0)
 			mdgpu_ring_retire(vgpu, e);
 	}
 	return mdgpu_engine_has_work(vgpu);
+}
+
+/* A vGPU's worker: runs the slices the engine thread hands it. */
+static int mdgpu_engine_worker(void *data)
+{
+	struct mdgpu_vgpu *vgpu = data;
+	struct mdgpu_engine_state *e = &vgpu->engine;
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	/* Only the kernel (mdgpu_engine_interrupt()) may signal it. */
+	allow_kernel_signal(SIGKILL);
+	for (;;) {
+		bool preempted, stalled;
+		u64 deadline;
+
+		flush_signals(current);
+		wait_event_interruptible(e->worker_wq,
+					 READ_ONCE(e->in_slice) ||
+					 kthread_should_stop());
+		if (kthread_should_stop())
+			break;
+		spin_lock(&mdgpu_slice_lock);
+		if (!e->in_slice) {
+			spin_unlock(&mdgpu_slice_lock);
+			continue;	/* woken by a signal */
+		}
+		/* The slice counts from now: a late wake-up is nobody's. */
+		e->started_ns = ktime_get_ns();
+		deadline = e->started_ns + e->slice_ns;
+		spin_unlock(&mdgpu_slice_lock);
+
+		preempted = mdgpu_engine_run(vgpu, deadline);
+
+		spin_lock(&mdgpu_slice_lock);
+		e->ended_ns = ktime_get_ns();
+		e->preempted = preempted;
+		stalled = e->stalled;
+		if (stalled)
+			list_del_init(&e->stalled_node);
+		e->stalled = false;
+		WRITE_ONCE(e->in_slice, false);
+		spin_unlock(&mdgpu_slice_lock);
+		wake_up_all(&e->slice_wq);
+		/* The engine went on without it: it may be picked again. */
+		if (stalled)
+			mdgpu_sched_wake(s);
+	}
+	return 0;
+}
+
+/* End a wait for guest memory of @e's worker (a kernel-only SIGKILL). */
+static void mdgpu_engine_interrupt(struct mdgpu_engine_state *e)
+{
+	lockdep_assert_held(&mdgpu_slice_lock);
+	if (e->in_slice)
+		send_sig(SIGKILL, e->worker, 1);
+}
+
+/**
+ * mdgpu_engine_start() - give an opened vGPU its worker
+ * @vgpu: the vGPU
+ *
+ * Return: 0 or -errno.
+ */
+int mdgpu_engine_start(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine;
+	struct task_struct *worker;
+
+	init_waitqueue_head(&e->worker_wq);
+	init_waitqueue_head(&e->slice_wq);
+	INIT_LIST_HEAD(&e->stalled_node);
+	e->in_slice = false;
+	e->stalled = false;
+	worker = kthread_run(mdgpu_engine_worker, vgpu, "mdgpu/%.8s",
+			     dev_name(&vgpu->mdev->dev));
+	if (IS_ERR(worker))
+		return PTR_ERR(worker);
+	e->worker = worker;
+	return 0;
+}
+
+/**
+ * mdgpu_engine_stop() - end the worker of a vGPU that is being closed
+ * @vgpu: the vGPU, frozen and no longer on its scheduler's list
+ */
+void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine;
+
+	mdgpu_engine_leave(vgpu);
+	kthread_stop(e->worker);
+	e->worker = NULL;
+}
+
+/**
+ * mdgpu_engine_slice() - run a vGPU's commands for one time slice
+ * @vgpu: the vGPU, picked by its pGPU's engine thread (which calls this)
+ * @slice: length of the slice, ns
+ * @start: set to the ktime_get_ns() value at which the slice began
+ * @end: set to the one at which it ended (or the engine stopped waiting)
+ *
+ * The vGPU's worker runs the slice, from when it gets to it. If it is not
+ * back @slice plus MDGPU_STALL_GRACE_NS after it began (it waits for guest
+ * memory), the vGPU is stalled and the engine thread goes on;
+ * mdgpu_engine_in_slice() stays true until the worker is back.
+ *
+ * Return: true if the vGPU still has work (it was preempted or stalled).
+ */
+bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
+			u64 *end)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine;
+	bool preempted;
+
+	spin_lock(&mdgpu_slice_lock);
+	e->slice_ns = slice;
+	e->started_ns = 0;
+	WRITE_ONCE(e->in_slice, true);
+	spin_unlock(&mdgpu_slice_lock);
+	wake_up(&e->worker_wq);
+	for (;;) {
+		u64 now;
+
+		wait_event_timeout(e->slice_wq, !READ_ONCE(e->in_slice),
+				   nsecs_to_jiffies(slice +
+						    MDGPU_STALL_GRACE_NS) + 1);
+		spin_lock(&mdgpu_slice_lock);
+		if (!e->in_slice) {
+			*start = e->started_ns;
+			*end = e->ended_ns;
+			preempted = e->preempted;
+			spin_unlock(&mdgpu_slice_lock);
+			return preempted;
+		}
+		now = ktime_get_ns();
+		/* Not scheduled yet, or within its slice and grace: wait. */
+		if (!e->started_ns ||
+		    now - e->started_ns < slice + MDGPU_STALL_GRACE_NS) {
+			spin_unlock(&mdgpu_slice_lock);
+			continue;
+		}
+		e->stalled = true;
+		list_add_tail(&e->stalled_node, &mdgpu_stalled);
+		*start = e->started_ns;
+		*end = now;
+		spin_unlock(&mdgpu_slice_lock);
+		return true;
+	}
+}
+
+/**
+ * mdgpu_engine_in_slice() - whether the vGPU's worker runs a slice
+ * @vgpu: the vGPU
+ *
+ * Return: true while it does (outside mdgpu_engine_slice(): it is stalled).
+ */
+bool mdgpu_engine_in_slice(struct mdgpu_vgpu *vgpu)
+{
+	return READ_ONCE(vgpu->engine.in_slice);
+}
+
+/**
+ * mdgpu_engine_leave() - wait until the vGPU's worker is out of its slice
+ * @vgpu: the vGPU, frozen (so that it gets no new slice)
+ *
+ * Interrupts the worker's wait for guest memory, and, if that is not
+ * enough, every stalled worker's: one of them may hold the VFIO container
+ * lock that ours waits for. They retry their access later.
+ */
+void mdgpu_engine_leave(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_engine_state *e = &vgpu->engine, *other;
+	bool others = false;
+
+	while (READ_ONCE(e->in_slice)) {
+		spin_lock(&mdgpu_slice_lock);
+		mdgpu_engine_interrupt(e);
+		if (others)
+			list_for_each_entry(other, &mdgpu_stalled, stalled_node)
+				mdgpu_engine_interrupt(other);
+		spin_unlock(&mdgpu_slice_lock);
+		others = true;
+		wait_event_timeout(e->slice_wq, !READ_ONCE(e->in_slice),
+				   msecs_to_jiffies(20));
+	}
 }
 
 /**

@@ -335,10 +335,23 @@ struct mdgpu_engine_stats {
  * @progress: how far @cmd got (bytes, lines or ns)
  * @size: ring size when @cmd was fetched
  * @epoch: ring epoch when @cmd was fetched
- * @frozen: being reset or closed: the scheduler must not pick it
+ * @cmd_submit_ns: @submit_ns when @cmd was fetched
+ * @frozen: resets or a close in progress (they nest): the scheduler must
+ *          not pick it
  * @runnable: scratch for the scheduler's pick
  * @bounce: MDGPU_CHUNK_SIZE bytes of transfer buffer
  * @submit_ns: time of the last doorbell, for fence latency
+ * @worker: the thread that executes this vGPU's slices (engine.c)
+ * @worker_wq: @worker waits here for a slice
+ * @slice_wq: the engine thread and freezers wait here for it to end one
+ * @slice_ns: length of the slice handed to @worker
+ * @started_ns: when @worker began it (0: not yet)
+ * @ended_ns: when it ended it
+ * @in_slice: @worker runs a slice (under mdgpu_slice_lock)
+ * @stalled: the engine stopped waiting for that slice: @worker waits for
+ *           guest memory (under mdgpu_slice_lock)
+ * @stalled_node: on the list of stalled workers while @stalled
+ * @preempted: the last slice ended with work left
  * @vruntime: virtual runtime (scheduler)
  * @budget: ns left in this period under a quota (scheduler)
  * @weight: 1-100, for the weighted policy
@@ -352,10 +365,21 @@ struct mdgpu_engine_state {
 	u64 progress;
 	u32 size;
 	u32 epoch;
-	bool frozen;
+	u64 cmd_submit_ns;
+	unsigned int frozen;
 	bool runnable;
 	void *bounce;
 	u64 submit_ns;
+	struct task_struct *worker;
+	wait_queue_head_t worker_wq;
+	wait_queue_head_t slice_wq;
+	u64 slice_ns;
+	u64 started_ns;
+	u64 ended_ns;
+	bool in_slice;
+	bool stalled;
+	struct list_head stalled_node;
+	bool preempted;
 	u64 vruntime;
 	s64 budget;
 	unsigned int weight;
@@ -550,7 +574,12 @@ void mdgpu_irq_request(struct mdgpu_vgpu *vgpu);
 void mdgpu_irq_release_all(struct mdgpu_vgpu *vgpu);
 
 /* engine.c: fetching, checking and executing ring commands */
-bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline);
+int mdgpu_engine_start(struct mdgpu_vgpu *vgpu);
+void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu);
+bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
+			u64 *end);
+bool mdgpu_engine_in_slice(struct mdgpu_vgpu *vgpu);
+void mdgpu_engine_leave(struct mdgpu_vgpu *vgpu);
 bool mdgpu_engine_has_work(struct mdgpu_vgpu *vgpu);
 
 /* sched.c: the pGPU's engine thread and its policies */
@@ -561,6 +590,7 @@ void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_wake(struct mdgpu_sched *s);
 u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu);
 const char *mdgpu_sched_policy_name(unsigned int policy);
 void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);

@@ -152,11 +152,14 @@ static void mdgpu_sched_new_period(struct mdgpu_sched *s, u64 start,
 	}
 }
 
-/* Runnable: has work and, under a quota, budget left. */
+/* Runnable: has work and, under a quota, budget left; not stalled. */
 static bool mdgpu_sched_runnable(struct mdgpu_sched *s,
 				 struct mdgpu_vgpu *vgpu)
 {
-	if (vgpu->engine.frozen)
+	if (READ_ONCE(vgpu->engine.frozen))
+		return false;
+	/* Its worker still waits for guest memory from an earlier slice. */
+	if (mdgpu_engine_in_slice(vgpu))
 		return false;
 	if (mdgpu_sched_quota(s, vgpu) && vgpu->engine.budget <= 0)
 		return false;
@@ -244,16 +247,23 @@ static int mdgpu_sched_thread(void *data)
 
 	while (!kthread_should_stop()) {
 		struct mdgpu_vgpu *vgpu;
-		u64 now = ktime_get_ns(), slice, end;
+		u64 now, slice, start, end;
 		bool preempted;
 
 		mutex_lock(&s->lock);
+		/*
+		 * The time is read under the lock: a policy write moves
+		 * period_start to its own now, which must not lie ahead of
+		 * ours, and a wait for the lock is nobody's slice.
+		 */
+		now = ktime_get_ns();
 		/*
 		 * Periods keep their cadence when the thread wakes late, and
 		 * every period that began meanwhile refills (repays debt), so
 		 * a late wake-up neither stretches a period nor costs a quota.
 		 */
-		if (now - s->period_start >= MDGPU_PERIOD_NS) {
+		if (now > s->period_start &&
+		    now - s->period_start >= MDGPU_PERIOD_NS) {
 			u64 n = div64_u64(now - s->period_start,
 					  MDGPU_PERIOD_NS);
 
@@ -275,7 +285,8 @@ static int mdgpu_sched_thread(void *data)
 			/* Budgets refill at the period's end: wake up then. */
 			if (!list_empty(&s->vgpus))
 				timeout = nsecs_to_jiffies(s->period_start +
-							   MDGPU_PERIOD_NS - now) + 1;
+							   MDGPU_PERIOD_NS -
+							   min(now, s->period_start)) + 1;
 			s->idle = true;
 			timed_sleep = timeout != MAX_SCHEDULE_TIMEOUT;
 			mutex_unlock(&s->lock);
@@ -292,12 +303,12 @@ static int mdgpu_sched_thread(void *data)
 		s->running = vgpu;
 		mutex_unlock(&s->lock);
 
-		preempted = mdgpu_engine_run(vgpu, now + slice);
-		end = ktime_get_ns();
+		/* What the vGPU's worker ran is charged, from when it began. */
+		preempted = mdgpu_engine_slice(vgpu, slice, &start, &end);
 
 		mutex_lock(&s->lock);
 		s->running = NULL;
-		mdgpu_sched_charge(s, vgpu, now, now + slice, end, preempted);
+		mdgpu_sched_charge(s, vgpu, start, start + slice, end, preempted);
 		mutex_unlock(&s->lock);
 		wake_up_all(&s->idle_wq);
 		cond_resched();
@@ -311,9 +322,16 @@ static int mdgpu_sched_thread(void *data)
  */
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	WRITE_ONCE(vgpu->engine.submit_ns, ktime_get_ns());
+	mdgpu_sched_wake(&vgpu->type->pgpu->sched);
+}
 
-	vgpu->engine.submit_ns = ktime_get_ns();
+/**
+ * mdgpu_sched_wake() - have the engine thread look for work again
+ * @s: the scheduler
+ */
+void mdgpu_sched_wake(struct mdgpu_sched *s)
+{
 	WRITE_ONCE(s->kicked, true);
 	wake_up(&s->wq);
 }
@@ -338,7 +356,7 @@ u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
  * mdgpu_sched_attach() - let the engine run an opened vGPU
  * @vgpu: the vGPU
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or -errno.
  */
 int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
 {
@@ -347,15 +365,23 @@ int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
 	struct mdgpu_engine_state *other;
 	u64 min_vruntime = 0;
 
+	int ret;
+
 	e->bounce = kmalloc(MDGPU_CHUNK_SIZE, GFP_KERNEL);
 	if (!e->bounce)
 		return -ENOMEM;
+	e->frozen = 0;
+	ret = mdgpu_engine_start(vgpu);
+	if (ret) {
+		kfree(e->bounce);
+		e->bounce = NULL;
+		return ret;
+	}
 	mutex_lock(&s->lock);
 	list_for_each_entry(other, &s->vgpus, node)
 		min_vruntime = max(min_vruntime, other->vruntime);
 	e->vruntime = min_vruntime;
 	e->active = false;
-	e->frozen = false;
 	e->budget = mdgpu_sched_quota(s, vgpu);
 	list_add_tail(&e->node, &s->vgpus);
 	s->nr_vgpus++;
@@ -379,22 +405,33 @@ static void mdgpu_sched_wait_not_running(struct mdgpu_sched *s,
  * mdgpu_sched_freeze() - stop running a vGPU, even mid-command
  * @vgpu: the vGPU
  *
- * Returns once the engine has left it; it is not picked again until
- * mdgpu_sched_thaw(). Its command in progress is abandoned.
+ * Returns once the engine and the vGPU's worker have left it, even from a
+ * wait for guest memory; it is not picked again until as many
+ * mdgpu_sched_thaw() calls (freezes nest: concurrent resets). Its command
+ * in progress is abandoned.
  */
 void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu)
 {
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
 	mutex_lock(&s->lock);
-	WRITE_ONCE(vgpu->engine.frozen, true);
+	WRITE_ONCE(vgpu->engine.frozen, vgpu->engine.frozen + 1);
+	mutex_unlock(&s->lock);
+	/* Get the worker out (it may wait for guest memory) ... */
+	mdgpu_engine_leave(vgpu);
+	/* ... then the engine thread, which picks no frozen vGPU ... */
+	mutex_lock(&s->lock);
 	mdgpu_sched_wait_not_running(s, vgpu);
+	mutex_unlock(&s->lock);
+	/* ... and the slice it may just have handed over. */
+	mdgpu_engine_leave(vgpu);
+	mutex_lock(&s->lock);
 	vgpu->engine.active = false;
 	mutex_unlock(&s->lock);
 }
 
 /**
- * mdgpu_sched_thaw() - let the engine run a frozen vGPU again
+ * mdgpu_sched_thaw() - undo one mdgpu_sched_freeze()
  * @vgpu: the vGPU
  */
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu)
@@ -402,7 +439,8 @@ void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu)
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
 	mutex_lock(&s->lock);
-	WRITE_ONCE(vgpu->engine.frozen, false);
+	if (!WARN_ON_ONCE(!vgpu->engine.frozen))
+		WRITE_ONCE(vgpu->engine.frozen, vgpu->engine.frozen - 1);
 	mutex_unlock(&s->lock);
 	mdgpu_sched_kick(vgpu);
 }
@@ -411,7 +449,8 @@ void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu)
  * mdgpu_sched_detach() - stop running a vGPU that is being closed
  * @vgpu: the vGPU
  *
- * Returns once the engine has left the vGPU, even mid-command.
+ * Returns once the engine has left the vGPU, even mid-command, and its
+ * worker is gone. The vGPU stays frozen until it is attached again.
  */
 void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu)
 {
@@ -422,6 +461,7 @@ void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu)
 	list_del(&vgpu->engine.node);
 	s->nr_vgpus--;
 	mutex_unlock(&s->lock);
+	mdgpu_engine_stop(vgpu);
 	kfree(vgpu->engine.bounce);
 	vgpu->engine.bounce = NULL;
 }

@@ -19,9 +19,11 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -926,6 +928,461 @@ TEST_F_TIMEOUT(engine, reenabling_a_ring_does_not_resume_the_dropped_command, 60
 		r->head = r->tail = r->kicked = head;
 	}
 	EXPECT_EQ(0u, bad) TH_LOG("%u of 10 emptied rings ran on past TAIL", bad);
+}
+
+/*
+ * Guest memory that nobody answers: A's pages at UFFD_IOVA belong to a
+ * userfaultfd of this process, so whoever touches one (the engine) waits
+ * until the test provides the page or releases the userfaultfd. While
+ * the engine may be waiting there, a test must not bail out (no ASSERT):
+ * on a kernel that waits on the engine thread, closing A would wait for a
+ * page that the exiting test could then never provide. Calls that may
+ * wait for the engine run in a bounded thread; the userfaultfd is released
+ * before anything is asserted.
+ */
+#define UFFD_IOVA	0x70000000ULL
+#define UFFD_SIZE	(64 * KIB)
+#define STALL_WAIT_MS	5000	/* a hang, not a slow host */
+#define STALL_FENCES	20
+/*
+ * Median latency a neighbour's fence may have: a slice, the grace the
+ * engine gives a worker (50 ms) and a loaded host's noise, not a stall
+ * (a host that starves the VM stretches a few fences to seconds: the
+ * median keeps those out).
+ */
+#define NEIGHBOUR_LAT_NS	(100 * ENG_MS)
+
+/* Set up the memory; SKIP (return 1) where userfaultfd is not available. */
+static int uffd_setup(struct __test_metadata *_metadata, struct world *w,
+		      struct eng_uffd *u)
+{
+	int ret = eng_uffd_create(u, UFFD_SIZE);
+
+	if (ret == -EOPNOTSUPP)
+		SKIP(return 1, "%s", mdgpu_last_error());
+	ASSERT_OK(ret);
+	ASSERT_OK(mdgpu_dma_map(&w->a.v, u->addr, UFFD_IOVA, UFFD_SIZE,
+				MDGPU_DMA_RW));
+	return 0;
+}
+
+/* One call that may hang, in a thread, watched from the test. */
+struct bounded {
+	pthread_t thread;
+	int (*fn)(struct world *w);
+	struct world *w;
+	int done;
+	int ret;
+	uint64_t ns;
+	bool started;
+};
+
+static void *bounded_main(void *arg)
+{
+	struct bounded *b = arg;
+	uint64_t t0 = eng_now_ns();
+
+	b->ret = b->fn(b->w);
+	b->ns = eng_now_ns() - t0;
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Start @fn; true if it returned within @ms. */
+static bool bounded_run(struct bounded *b, int (*fn)(struct world *w),
+			struct world *w, unsigned int ms)
+{
+	uint64_t end = eng_now_ns() + ms * ENG_MS;
+
+	memset(b, 0, sizeof(*b));
+	b->fn = fn;
+	b->w = w;
+	if (pthread_create(&b->thread, NULL, bounded_main, b))
+		return false;
+	b->started = true;
+	while (!__atomic_load_n(&b->done, __ATOMIC_ACQUIRE) &&
+	       eng_now_ns() < end)
+		eng_sleep_ms(5);
+	return __atomic_load_n(&b->done, __ATOMIC_ACQUIRE);
+}
+
+static void bounded_join(struct bounded *b)
+{
+	if (b->started)
+		pthread_join(b->thread, NULL);
+	b->started = false;
+}
+
+static int reset_a(struct world *w)
+{
+	return mdgpu_vfio_reset(&w->a.v);
+}
+
+static int close_a(struct world *w)
+{
+	close(w->a.v.device);
+	w->a.v.device = -1;
+	return 0;
+}
+
+/*
+ * B's fences one after another: how many of @n arrived (each within
+ * STALL_WAIT_MS), the longest doorbell-to-fence time seen and (if @lat is
+ * not NULL) every one of them.
+ */
+static unsigned int b_fences_lat(struct world *w, unsigned int n,
+				 uint64_t *max_ns, double *lat_ns)
+{
+	unsigned int i;
+
+	*max_ns = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t value, t0, lat;
+
+		if (mdgpu_ring_emit_fence(&w->b.ring, &value))
+			break;
+		t0 = eng_now_ns();
+		if (mdgpu_ring_kick(&w->b.ring) ||
+		    mdgpu_ring_wait_fence(&w->b.ring, value, STALL_WAIT_MS))
+			break;
+		lat = eng_now_ns() - t0;
+		if (lat > *max_ns)
+			*max_ns = lat;
+		if (lat_ns)
+			lat_ns[i] = (double)lat;
+	}
+	return i;
+}
+
+static unsigned int b_fences(struct world *w, unsigned int n,
+			     uint64_t *max_ns)
+{
+	return b_fences_lat(w, n, max_ns, NULL);
+}
+
+/* A's ring at UFFD_IOVA with one command: wait until the engine faults. */
+static int stall_a(struct world *w, struct eng_uffd *u, struct mdgpu_ring *ua)
+{
+	int ret = mdgpu_ring_attach(ua, &w->a.v);
+
+	if (!ret)
+		ret = eng_ring_point(ua, UFFD_IOVA, RING_SIZE, 1);
+	if (!ret)
+		ret = eng_uffd_wait_fault(u, WAIT_MS, NULL);
+	return ret;
+}
+
+/*
+ * A tenant whose ring sits on a page it never provides must not freeze
+ * its neighbours: B's fences keep coming at slice pace, and A can still be
+ * reset, after which its ring is at its power-on state.
+ */
+TEST_F_TIMEOUT(engine, a_ring_on_an_unanswered_page_stalls_only_its_own_vgpu, 120)
+{
+	struct world *w = &self->w;
+	struct mdgpu_ring_state st;
+	struct eng_uffd u;
+	struct mdgpu_ring ua;
+	struct bounded reset = { 0 };
+	double lat[STALL_FENCES], median = 0;
+	unsigned int got = 0;
+	uint64_t max_ns = 0;
+	bool reset_done = false;
+	int stalled;
+
+	if (uffd_setup(_metadata, w, &u))
+		return;
+	stalled = stall_a(w, &u, &ua);
+	if (!stalled) {
+		got = b_fences_lat(w, STALL_FENCES, &max_ns, lat);
+		reset_done = bounded_run(&reset, reset_a, w, STALL_WAIT_MS);
+	}
+	/* Whatever happened, answer every fault before checking. */
+	eng_uffd_release(&u);
+	bounded_join(&reset);
+
+	ASSERT_OK_WHY(stalled, "the engine never touched A's ring page");
+	EXPECT_EQ(STALL_FENCES, got)
+		TH_LOG("B's fence %u of %u did not arrive within %d ms while A's ring waited for its page: %s",
+		       got + 1, STALL_FENCES, STALL_WAIT_MS,
+		       mdgpu_last_error());
+	if (got) {
+		eng_sort(lat, got);
+		median = eng_percentile(lat, got, 50);
+	}
+	EXPECT_GT(NEIGHBOUR_LAT_NS, median)
+		TH_LOG("B's median fence latency %.1f ms", median / 1e6);
+	EXPECT_TRUE(reset_done)
+		TH_LOG("VFIO_DEVICE_RESET of A did not return within %d ms",
+		       STALL_WAIT_MS);
+	EXPECT_EQ(0, reset.ret) TH_LOG("VFIO_DEVICE_RESET of A failed");
+	TH_LOG("while A waited: %u fences of B, median %.2f ms, the slowest %.2f ms; A's reset took %.1f ms",
+	       got, median / 1e6, max_ns / 1e6, reset.ns / 1e6);
+
+	ASSERT_OK(mdgpu_ring_state(&ua, &st));
+	EXPECT_EQ(0u, st.ctrl) TH_LOG("CTRL after reset");
+	EXPECT_EQ(MDGPU_RING_IDLE, st.status) TH_LOG("STATUS after reset");
+	EXPECT_EQ(MDGPU_RING_ERR_NONE, st.error) TH_LOG("ERROR after reset");
+	/* And A runs commands again once given a ring. */
+	mdgpu_ring_fini(&w->a.ring);
+	ASSERT_OK(mdgpu_ring_init(&w->a.ring, &w->a.v, ENG_RING_IOVA,
+				  RING_SIZE));
+	run1(_metadata, &w->a.ring, mdgpu_cmd_nop());
+	eng_uffd_destroy(&u);
+}
+
+TEST_F_TIMEOUT(engine, closing_a_vgpu_whose_ring_waits_on_a_page_completes, 120)
+{
+	struct world *w = &self->w;
+	struct eng_uffd u;
+	struct mdgpu_ring ua;
+	struct bounded cl = { 0 };
+	unsigned int got = 0;
+	uint64_t max_ns = 0;
+	bool closed = false;
+	int stalled;
+
+	if (uffd_setup(_metadata, w, &u))
+		return;
+	stalled = stall_a(w, &u, &ua);
+	if (!stalled)
+		closed = bounded_run(&cl, close_a, w, STALL_WAIT_MS);
+	eng_uffd_release(&u);
+	bounded_join(&cl);
+
+	ASSERT_OK_WHY(stalled, "the engine never touched A's ring page");
+	EXPECT_TRUE(closed) TH_LOG("closing A did not return within %d ms",
+				   STALL_WAIT_MS);
+	TH_LOG("closing A took %.1f ms", cl.ns / 1e6);
+	/* B's engine works on. */
+	got = b_fences(w, STALL_FENCES, &max_ns);
+	EXPECT_EQ(STALL_FENCES, got) TH_LOG("B's fences after A closed: %s",
+					    mdgpu_last_error());
+	eng_uffd_destroy(&u);
+}
+
+/*
+ * Disable a ring while the engine is fetching its command, point it at
+ * new memory, enable it empty: the fetch of the old epoch then fails (its
+ * memory is gone), and that failure belongs to no ring that still exists.
+ */
+TEST_F_TIMEOUT(engine, a_failure_of_an_abandoned_command_leaves_the_new_ring_alone, 60)
+{
+	struct world *w = &self->w;
+	struct mdgpu_ring *r = &w->a.ring;
+	struct mdgpu_ring_state st;
+	struct mdgpu_vgpu_stats d;
+	struct eng_uffd u;
+	struct mdgpu_ring ua;
+	uint64_t value;
+	int stalled, ret = 0;
+
+	if (uffd_setup(_metadata, w, &u))
+		return;
+	ASSERT_OK(mdgpu_ring_reg_write(r, MDGPU_REG_IRQ_STATUS, MDGPU_IRQ_ALL));
+	eng_eventfd_take(w->efd);
+	stalled = stall_a(w, &u, &ua);
+	if (!stalled) {
+		/* A new, empty ring at A's usual memory. */
+		ret = mdgpu_ring_enable(r, false);
+		if (!ret)
+			ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_BASE_LO,
+						   (uint32_t)ENG_RING_IOVA);
+		if (!ret)
+			ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_BASE_HI,
+						   (uint32_t)(ENG_RING_IOVA >> 32));
+		if (!ret)
+			ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_TAIL,
+						   ua.head);
+		if (!ret)
+			ret = mdgpu_ring_enable(r, true);
+	}
+	/* The old ring's memory goes away; the waiting fetch then fails. */
+	munmap(u.addr, u.size);
+	u.addr = NULL;
+	eng_uffd_release(&u);
+	ASSERT_OK_WHY(stalled, "the engine never touched A's ring page");
+	ASSERT_OK(ret);
+	r->head = r->tail = r->kicked = ua.head;
+	eng_sleep_ms(300);
+
+	ASSERT_OK(mdgpu_ring_state(r, &st));
+	EXPECT_EQ(MDGPU_RING_IDLE, st.status)
+		TH_LOG("the new, empty ring's STATUS is %u (ERROR %s)",
+		       st.status, mdgpu_ring_error_name(st.error));
+	EXPECT_EQ(MDGPU_RING_ERR_NONE, st.error)
+		TH_LOG("ERROR %s", mdgpu_ring_error_name(st.error));
+	EXPECT_EQ(0u, reg(_metadata, r, MDGPU_REG_IRQ_STATUS) &
+		  MDGPU_IRQ_RING_ERROR) TH_LOG("RING_ERROR raised");
+	EXPECT_EQ(0u, eng_eventfd_take(w->efd)) TH_LOG("an interrupt");
+	d = stats_delta(_metadata, w);
+	EXPECT_EQ(0u, d.cmds_rejected) TH_LOG("cmds_rejected");
+	/* The new ring runs. */
+	ASSERT_OK(mdgpu_ring_emit_fence(r, &value));
+	ASSERT_OK(mdgpu_ring_kick(r));
+	EXPECT_OK(mdgpu_ring_wait_fence(r, value, WAIT_MS));
+	eng_uffd_destroy(&u);
+}
+
+/*
+ * A FENCE whose write waits on its page while the ring is disabled and
+ * enabled empty: when the write finally lands, the new ring's FENCE
+ * register, its interrupts and its stats know nothing of it.
+ */
+TEST_F_TIMEOUT(engine, a_fence_of_an_abandoned_ring_is_not_reported_on_the_new_one, 60)
+{
+	struct world *w = &self->w;
+	struct mdgpu_ring *r = &w->a.ring;
+	struct mdgpu_ring_state st;
+	struct mdgpu_vgpu_stats d;
+	const uint64_t value = 0x0bad0fe2ce;
+	struct eng_uffd u;
+	uint32_t head = r->tail;
+	int stalled, ret = 0;
+
+	if (uffd_setup(_metadata, w, &u))
+		return;
+	ASSERT_OK(mdgpu_ring_reg_write(r, MDGPU_REG_IRQ_STATUS, MDGPU_IRQ_ALL));
+	eng_eventfd_take(w->efd);
+	emit(_metadata, r, mdgpu_cmd_fence(UFFD_IOVA + 0x100, value));
+	ASSERT_OK(mdgpu_ring_kick(r));
+	stalled = eng_uffd_wait_fault(&u, WAIT_MS, NULL);
+	if (!stalled) {
+		/* Disable, empty (TAIL = HEAD, at the fence), enable. */
+		ret = mdgpu_ring_enable(r, false);
+		if (!ret)
+			ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_TAIL, head);
+		if (!ret)
+			ret = mdgpu_ring_enable(r, true);
+		if (!ret)
+			ret = eng_uffd_provide(&u, 0x100, 0);
+	}
+	eng_uffd_release(&u);
+	ASSERT_OK_WHY(stalled, "the fence never touched its page");
+	ASSERT_OK(ret);
+	r->head = r->tail = r->kicked = head;
+	eng_sleep_ms(300);
+
+	ASSERT_OK(mdgpu_ring_state(r, &st));
+	EXPECT_EQ(0u, st.fence) TH_LOG("FENCE register %#" PRIx64, st.fence);
+	EXPECT_EQ(head, st.head) TH_LOG("HEAD moved past the abandoned fence");
+	EXPECT_EQ(MDGPU_RING_IDLE, st.status) TH_LOG("STATUS");
+	EXPECT_EQ(0u, reg(_metadata, r, MDGPU_REG_IRQ_STATUS) &
+		  (MDGPU_IRQ_FENCE | MDGPU_IRQ_RING_ERROR))
+		TH_LOG("IRQ_STATUS %#x", reg(_metadata, r,
+					     MDGPU_REG_IRQ_STATUS));
+	EXPECT_EQ(0u, eng_eventfd_take(w->efd)) TH_LOG("an interrupt");
+	d = stats_delta(_metadata, w);
+	EXPECT_EQ(0u, d.fences) TH_LOG("fences counted");
+	eng_uffd_destroy(&u);
+}
+
+/* Doorbells rung as fast as possible while fences run. */
+static volatile int doorbells_stop;
+
+static void *ring_doorbells(void *arg)
+{
+	struct mdgpu_ring *r = arg;
+
+	while (!doorbells_stop)
+		mdgpu_ring_doorbell(r);
+	return NULL;
+}
+
+/*
+ * A doorbell rung while a fence completes must not make its latency
+ * negative (a u64 wrapped to centuries): every latency the stats report
+ * lies within the test's own duration.
+ */
+TEST_F_TIMEOUT(engine, fence_latency_stays_within_the_test_while_doorbells_race, 120)
+{
+	struct world *w = &self->w;
+	struct mdgpu_ring *r = &w->a.ring;
+	struct mdgpu_vgpu_stats st;
+	pthread_t t[2];
+	uint64_t t0 = eng_now_ns(), value;
+	unsigned int i, n = 0;
+
+	doorbells_stop = 0;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, ring_doorbells, r));
+	while (eng_now_ns() - t0 < 8000 * ENG_MS) {
+		if (mdgpu_ring_emit_fence(r, &value) || mdgpu_ring_kick(r) ||
+		    mdgpu_ring_wait_fence(r, value, WAIT_MS))
+			break;
+		n++;
+	}
+	doorbells_stop = 1;
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	ASSERT_OK(mdgpu_vgpu_stats(w->a.uuid, &st));
+	TH_LOG("%u fences; latency min %" PRIu64 " avg %" PRIu64 " max %" PRIu64 " ns",
+	       n, st.fence_latency_min_ns, st.fence_latency_avg_ns,
+	       st.fence_latency_max_ns);
+	EXPECT_LT(100u, n) TH_LOG("fences ran: %s", mdgpu_last_error());
+	EXPECT_GE(eng_now_ns() - t0, st.fence_latency_max_ns)
+		TH_LOG("fence_latency_max_ns %" PRIu64 " is longer than the test",
+		       st.fence_latency_max_ns);
+	EXPECT_GE(st.fence_latency_max_ns, st.fence_latency_avg_ns);
+}
+
+/*
+ * A FILL of one huge line is still cut into pieces of bytes, so A's slice
+ * ends on time and B's fences wait for slices, not for whole lines: many
+ * of them complete while each line is written (a FILL cut by lines lets
+ * B in only between lines), and their median latency is that of slices.
+ */
+#define FILL_LINE	(GUARD_HI)		/* 127 MiB: one line */
+#define FILL_CMDS	3
+#define FILL_LAT_NS	(100 * ENG_MS)
+#define FILL_FENCES_MAX	4096
+
+TEST_F_TIMEOUT(engine, a_fill_of_one_huge_line_still_ends_its_slices_on_time, 180)
+{
+	struct world *w = &self->w;
+	struct mdgpu_cmd c = mdgpu_cmd_fill(0, FILL_LINE, FILL_LINE / 4, 1,
+					    0x5a5a5a5a);
+	struct mdgpu_ring_state st;
+	uint64_t t0, t1, max_ns = 0, one;
+	unsigned int i, fences = 0;
+	uint32_t want = 0x5a5a5a5a, got[2];
+	double *lat = xmalloc(_metadata, FILL_FENCES_MAX * sizeof(*lat));
+	double median;
+
+	for (i = 0; i < FILL_CMDS; i++)
+		emit(_metadata, &w->a.ring, c);
+	t0 = eng_now_ns();
+	ASSERT_OK(mdgpu_ring_kick(&w->a.ring));
+	for (;;) {
+		ASSERT_OK(mdgpu_ring_state(&w->a.ring, &st));
+		if (st.head == w->a.ring.kicked)
+			break;
+		ASSERT_GT(120000 * ENG_MS, eng_now_ns() - t0)
+			TH_LOG("the FILLs did not finish");
+		ASSERT_EQ(1u, b_fences(w, 1, &one)) TH_LOG("B's fence: %s",
+							   mdgpu_last_error());
+		if (fences < FILL_FENCES_MAX)
+			lat[fences] = (double)one;
+		fences++;
+		if (one > max_ns)
+			max_ns = one;
+	}
+	t1 = eng_now_ns();
+	i = fences < FILL_FENCES_MAX ? fences : FILL_FENCES_MAX;
+	eng_sort(lat, i);
+	median = eng_percentile(lat, i, 50);
+	TH_LOG("%u FILLs of a %u MiB line took %.0f ms; %u fences of B meanwhile, median %.2f ms, the slowest %.1f ms",
+	       FILL_CMDS, (unsigned int)(FILL_LINE >> 20), (t1 - t0) / 1e6,
+	       fences, median / 1e6, max_ns / 1e6);
+	EXPECT_LE(10 * FILL_CMDS, fences)
+		TH_LOG("B got in only between FILL lines");
+	EXPECT_GT(FILL_LAT_NS, median)
+		TH_LOG("B's fences waited %.0f ms (median) behind FILL lines",
+		       median / 1e6);
+	free(lat);
+	ASSERT_OK(eng_vram_read(&w->a.v, FILL_LINE - 8, got, 8));
+	EXPECT_EQ(want, got[0]);
+	EXPECT_EQ(want, got[1]);
 }
 
 /*

@@ -4,10 +4,16 @@
  * benchmark (see engine_util.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <linux/userfaultfd.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -209,4 +215,133 @@ double eng_quota_got(double share, uint64_t debt_start, uint64_t debt_end,
 {
 	return share + ((double)debt_start - (double)debt_end) /
 		       (double)window_ns;
+}
+
+int eng_uffd_create(struct eng_uffd *u, size_t size)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int ret;
+
+	u->addr = NULL;
+	u->size = size;
+	u->fd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (u->fd < 0) {
+		ret = errno;
+		u->fd = -1;
+		return mdgpu_fail(ret == ENOSYS || ret == EPERM ? EOPNOTSUPP : ret,
+				  "userfaultfd: %s", strerror(ret));
+	}
+	if (ioctl(u->fd, UFFDIO_API, &api)) {
+		ret = mdgpu_fail(errno, "UFFDIO_API: %s", strerror(errno));
+		goto err;
+	}
+	u->addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (u->addr == MAP_FAILED) {
+		u->addr = NULL;
+		ret = mdgpu_fail(errno, "mmap of %zu bytes: %s", size,
+				 strerror(errno));
+		goto err;
+	}
+	reg.range.start = (uintptr_t)u->addr;
+	reg.range.len = size;
+	if (ioctl(u->fd, UFFDIO_REGISTER, &reg)) {
+		ret = mdgpu_fail(errno, "UFFDIO_REGISTER: %s", strerror(errno));
+		goto err;
+	}
+	return 0;
+err:
+	eng_uffd_destroy(u);
+	return ret;
+}
+
+int eng_uffd_wait_fault(struct eng_uffd *u, int timeout_ms, uint64_t *off)
+{
+	struct pollfd p = { .fd = u->fd, .events = POLLIN };
+	uint64_t end = eng_now_ns() + (uint64_t)timeout_ms * ENG_MS;
+	struct uffd_msg msg;
+	ssize_t n;
+
+	for (;;) {
+		n = read(u->fd, &msg, sizeof(msg));
+		if (n == sizeof(msg) && msg.event == UFFD_EVENT_PAGEFAULT) {
+			if (off)
+				*off = msg.arg.pagefault.address -
+				       (uintptr_t)u->addr;
+			return 0;
+		}
+		if (n < 0 && errno != EAGAIN)
+			return mdgpu_fail(errno, "reading the userfaultfd: %s",
+					  strerror(errno));
+		if (eng_now_ns() >= end)
+			return mdgpu_fail(ETIMEDOUT, "no page fault in %d ms",
+					  timeout_ms);
+		poll(&p, 1, 10);
+	}
+}
+
+int eng_uffd_provide(struct eng_uffd *u, uint64_t off, uint8_t byte)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct uffdio_copy copy = { 0 };
+	void *buf = malloc(page);
+	int ret = 0;
+
+	if (!buf)
+		return mdgpu_fail(ENOMEM, "out of memory");
+	memset(buf, byte, page);
+	copy.dst = (uintptr_t)u->addr + (off & ~(uint64_t)(page - 1));
+	copy.src = (uintptr_t)buf;
+	copy.len = page;
+	if (ioctl(u->fd, UFFDIO_COPY, &copy) && errno != EEXIST)
+		ret = mdgpu_fail(errno, "UFFDIO_COPY at offset %#" PRIx64 ": %s",
+				 off, strerror(errno));
+	free(buf);
+	return ret;
+}
+
+void eng_uffd_release(struct eng_uffd *u)
+{
+	if (u->fd >= 0)
+		close(u->fd);
+	u->fd = -1;
+}
+
+void eng_uffd_destroy(struct eng_uffd *u)
+{
+	eng_uffd_release(u);
+	if (u->addr)
+		munmap(u->addr, u->size);
+	u->addr = NULL;
+}
+
+int eng_ring_point(struct mdgpu_ring *r, uint64_t iova, uint32_t size,
+		   unsigned int cmds)
+{
+	uint32_t head = 0, tail;
+	int ret;
+
+	ret = mdgpu_ring_enable(r, false);
+	if (!ret)
+		ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_BASE_LO,
+					   (uint32_t)iova);
+	if (!ret)
+		ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_BASE_HI,
+					   (uint32_t)(iova >> 32));
+	if (!ret)
+		ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_SIZE, size);
+	if (!ret)
+		ret = mdgpu_ring_reg_read(r, MDGPU_REG_RING_HEAD, &head);
+	tail = (head + cmds * (uint32_t)sizeof(struct mdgpu_cmd)) % size;
+	if (!ret)
+		ret = mdgpu_ring_reg_write(r, MDGPU_REG_RING_TAIL, tail);
+	if (!ret)
+		ret = mdgpu_ring_enable(r, true);
+	if (ret)
+		return ret;
+	r->size = size;
+	r->head = head;
+	r->tail = r->kicked = tail;
+	return 0;
 }

@@ -86,4 +86,44 @@ double eng_percentile(const double *sorted, size_t n, double p);
 double eng_quota_got(double share, uint64_t debt_start, uint64_t debt_end,
 		     uint64_t window_ns);
 
+/**
+ * struct eng_uffd - anonymous memory no page of which exists until this
+ * process provides it: a userfaultfd registered for missing pages, so that
+ * whoever touches it (the engine too) waits until eng_uffd_provide() or
+ * eng_uffd_release()
+ * @fd: the userfaultfd, -1 once released
+ * @addr: the memory
+ * @size: bytes, a multiple of the page size
+ */
+struct eng_uffd {
+	int fd;
+	void *addr;
+	size_t size;
+};
+
+/* Set it up; -EOPNOTSUPP (message says why) where userfaultfd is missing. */
+int eng_uffd_create(struct eng_uffd *u, size_t size);
+/*
+ * Wait up to @timeout_ms for a fault; *@off (may be NULL) gets the
+ * faulting page's offset. -ETIMEDOUT if nobody faulted.
+ */
+int eng_uffd_wait_fault(struct eng_uffd *u, int timeout_ms, uint64_t *off);
+/* Provide the page at @off filled with @byte, waking whoever waits on it. */
+int eng_uffd_provide(struct eng_uffd *u, uint64_t off, uint8_t byte);
+/*
+ * Close the userfaultfd: waiters retry, and missing pages become zero
+ * pages (or, where the memory was unmapped, faults). Idempotent.
+ */
+void eng_uffd_release(struct eng_uffd *u);
+/* Release and unmap (safe on a zeroed @u with fd -1 or addr NULL). */
+void eng_uffd_destroy(struct eng_uffd *u);
+
+/*
+ * Program @r (attached to its vGPU) as a ring of @size bytes at @iova and
+ * enable it with TAIL at HEAD + @cmds commands, without touching the
+ * ring's memory (which may be an eng_uffd nobody answers).
+ */
+int eng_ring_point(struct mdgpu_ring *r, uint64_t iova, uint32_t size,
+		   unsigned int cmds);
+
 #endif /* ENGINE_UTIL_H */

@@ -19,12 +19,20 @@
  * buffers (canary pages, never mapped for the device) is intact; and a
  * canary vGPU on each pGPU, whose whole VRAM holds a pattern and which runs
  * no commands, still holds it.
+ *
+ * Meanwhile one more process keeps a vGPU on the first pGPU whose ring
+ * lies in userfaultfd memory: each time the engine faults on it, the page
+ * comes late, or never and the vGPU is reset (or closed and opened again)
+ * while the engine waits for it. Those resets and closes must return
+ * promptly, and the workers' rings beside it must keep running (their
+ * waits time out otherwise).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -402,6 +410,120 @@ static void worker(unsigned int id, uint64_t seed, uint64_t commands)
 	_exit(0);
 }
 
+/* What the userfaultfd worker reports (shared memory). */
+struct stall_result {
+	uint64_t faults, answered, resets, reopens;
+	uint64_t slowest_ns;	/* reset or close while the engine waited */
+	int error;
+	bool skipped;
+	bool done;
+	char msg[256];
+};
+
+static struct stall_result *stall;
+
+#define STALL_SIZE	(4 * PAGE)
+#define STALL_IOVA	0x40000000ULL
+#define STALL_BOUND_NS	(5000 * 1000000ULL)	/* a hang, not a slow host */
+
+static bool workers_done(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_WORKERS; k++)
+		if (!results[k].done && !results[k].setup_error)
+			return false;
+	return true;
+}
+
+/* The engine waits on a page nobody provides: reset or close meanwhile. */
+static int stall_unanswered(struct eng_vgpu *g, struct eng_uffd *u)
+{
+	uint64_t t0 = camp_now_ns(), ns;
+	int ret;
+
+	if (camp_chance(70)) {
+		ret = mdgpu_vfio_reset(&g->v);
+		stall->resets++;
+	} else {
+		/* Closed and opened again: the ring and its mapping are gone. */
+		mdgpu_vfio_close(&g->v);
+		ret = mdgpu_vfio_open(&g->v, g->uuid);
+		if (!ret)
+			ret = mdgpu_dma_map(&g->v, u->addr, STALL_IOVA,
+					    STALL_SIZE, MDGPU_DMA_RW);
+		if (!ret)
+			ret = mdgpu_ring_attach(&g->ring, &g->v);
+		stall->reopens++;
+	}
+	ns = camp_now_ns() - t0;
+	if (ns > stall->slowest_ns)
+		stall->slowest_ns = ns;
+	return ret;
+}
+
+static void stall_worker(uint64_t seed)
+{
+	char pgpu[MDGPU_PCI_NAME_SIZE];
+	struct eng_vgpu g;
+	struct eng_uffd u;
+	uint64_t off;
+	int ret;
+
+	camp_reseed(seed);
+	ret = eng_uffd_create(&u, STALL_SIZE);
+	if (ret == -EOPNOTSUPP) {
+		stall->skipped = true;
+		snprintf(stall->msg, sizeof(stall->msg), "%s", mdgpu_last_error());
+		stall->done = true;
+		_exit(0);
+	}
+	camp_pgpu(pgpu, 0);
+	if (!ret)
+		ret = eng_vgpu_start(&g, pgpu, TYPE, RING_SIZE);
+	if (!ret)
+		ret = mdgpu_dma_map(&g.v, u.addr, STALL_IOVA, STALL_SIZE,
+				    MDGPU_DMA_RW);
+	while (!ret && !workers_done()) {
+		/* Up to a ring's worth of commands in missing pages. */
+		ret = eng_ring_point(&g.ring, STALL_IOVA, RING_SIZE,
+				     1 + camp_below(RING_SIZE / 64 - 1));
+		if (!ret)
+			ret = eng_uffd_wait_fault(&u, 20000, &off);
+		if (ret)
+			break;
+		stall->faults++;
+		if (camp_chance(50)) {
+			/* Late: zeroes are NOPs, and the ring runs them. */
+			camp_sleep_ms(camp_below(50));
+			ret = eng_uffd_provide(&u, off, 0);
+			if (!ret)
+				ret = mdgpu_ring_wait_idle(&g.ring, 20000);
+			stall->answered++;
+		} else {
+			camp_sleep_ms(camp_below(200));
+			ret = stall_unanswered(&g, &u);
+		}
+		/* The pages go missing again for the next round. */
+		if (!ret && madvise(u.addr, STALL_SIZE, MADV_DONTNEED))
+			ret = -errno;
+		if (!ret && stall->slowest_ns > STALL_BOUND_NS)
+			ret = mdgpu_fail(ETIMEDOUT, "reset or close took %.1f s while the engine waited for a page",
+					 stall->slowest_ns / 1e9);
+	}
+	if (ret) {
+		stall->error = ret;
+		snprintf(stall->msg, sizeof(stall->msg), "%s", mdgpu_last_error());
+	}
+	/* Answer everything before closing (a stuck close would hang here). */
+	eng_uffd_release(&u);
+	g.ring.cmds = NULL;	/* its memory is the userfaultfd's */
+	eng_vgpu_stop(&g);
+	eng_uffd_destroy(&u);
+	stall->done = true;
+	_exit(0);
+}
+
 /* A vGPU that runs nothing, its whole VRAM a pattern. */
 static int canary_vgpu(struct eng_vgpu *g, unsigned int slot, bool check,
 		       bool *intact)
@@ -435,12 +557,12 @@ int main(int argc, char **argv)
 	uint64_t sub = 0, comp = 0, rej = 0, mism = 0, start;
 	struct eng_vgpu canaries[2];
 	char msg[MDGPU_TEST_MSG_SIZE];
-	pid_t pids[NR_WORKERS];
+	pid_t pids[NR_WORKERS], stall_pid;
 	bool ok = true, intact, all_intact = true, setup_ok = true;
 	unsigned int k, e;
 	int status, ret;
 
-	camp_init(argc, argv, "fuzz_ring", 5, &o);
+	camp_init(argc, argv, "fuzz_ring", 6, &o);
 	ret = mdgpu_test_restore_idle_defaults(msg, sizeof(msg));
 	for (k = 0; k < 2 && !ret; k++)
 		ret = canary_vgpu(&canaries[k], k, false, &intact);
@@ -452,12 +574,17 @@ int main(int argc, char **argv)
 
 	results = mmap(NULL, sizeof(*results) * NR_WORKERS,
 		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	stall = mmap(NULL, sizeof(*stall), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	start = camp_now_ns();
 	for (k = 0; k < NR_WORKERS; k++) {
 		pids[k] = fork();
 		if (!pids[k])
 			worker(k, o.seed + k, o.ops / NR_WORKERS);
 	}
+	stall_pid = fork();
+	if (!stall_pid)
+		stall_worker(o.seed + NR_WORKERS);
 	for (k = 0; k < NR_WORKERS; k++) {
 		status = mdgpu_test_wait_child(pids[k], 3600);
 		struct result *r = &results[k];
@@ -494,6 +621,16 @@ int main(int argc, char **argv)
 		    "submitted = completed + rejected, and each vGPU's mdgpu/stats agrees");
 	camp_result(!mism, "every command met the model's fate (%" PRIu64
 		    " mismatches)", mism);
+	status = mdgpu_test_wait_child(stall_pid, 120);
+	printf("# userfaultfd ring: %" PRIu64 " faults, %" PRIu64 " answered late, %" PRIu64
+	       " resets and %" PRIu64 " reopens while unanswered, the slowest %.1f ms%s%s\n",
+	       stall->faults, stall->answered, stall->resets, stall->reopens,
+	       stall->slowest_ns / 1e6, stall->msg[0] ? ": " : "", stall->msg);
+	if (stall->skipped)
+		camp_skip("# SKIP a ring in userfaultfd memory: %s", stall->msg);
+	else
+		camp_result(!status && stall->done && !stall->error && stall->faults,
+			    "a ring waiting on userfaultfd pages: resets and closes return, neighbours run");
 	for (k = 0; k < 2; k++) {
 		ret = canary_vgpu(&canaries[k], k, true, &intact);
 		if (ret || !intact)

@@ -510,6 +510,56 @@ TEST_F_TIMEOUT(sched, fixed_share_of_a_small_type_is_its_fraction, 60)
 		TH_LOG("above its quota (plus overruns beyond the one period of debt kept)");
 }
 
+/*
+ * Every policy write starts a new budget period and wakes the engine
+ * thread. Writers racing the thread (which looks at the clock, then at
+ * the period) must not make a period look as if it began in the future:
+ * the thread would count ~1.8e11 missed periods at once and forgive every
+ * debt. However the writes fall, no more periods can be missed than went
+ * by. The vGPUs are open but idle, so that the thread sleeps between
+ * writes and each write wakes it.
+ */
+#define POLICY_WRITERS	2
+#define POLICY_RACE_MS	6000
+
+TEST_F_TIMEOUT(sched, policy_writes_racing_the_engine_miss_no_periods, 60)
+{
+	uint64_t missed0, missed1, t0, t1, went_by;
+	pid_t pid[POLICY_WRITERS];
+	unsigned int i;
+	int status;
+
+	add_vgpus(_metadata, self, "16m", 2);
+	set_policy(_metadata, self, "fixed_share");
+	ASSERT_OK(mdgpu_pgpu_read_u64(self->pgpu, "mdgpu/sched_periods_missed",
+				      &missed0));
+	t0 = eng_now_ns();
+	for (i = 0; i < POLICY_WRITERS; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]) TH_LOG("fork: %s", strerror(errno));
+		if (!pid[i]) {
+			while (eng_now_ns() - t0 < POLICY_RACE_MS * ENG_MS)
+				if (mdgpu_sched_policy_set(self->pgpu,
+							   "fixed_share"))
+					_exit(1);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < POLICY_WRITERS; i++) {
+		status = mdgpu_test_wait_child(pid[i], 60);
+		EXPECT_EQ(0, status) TH_LOG("policy writer %u", i);
+	}
+	ASSERT_OK(mdgpu_pgpu_read_u64(self->pgpu, "mdgpu/sched_periods_missed",
+				      &missed1));
+	t1 = eng_now_ns();
+	went_by = (t1 - t0) / PERIOD_NS + 1;
+	TH_LOG("%u writers for %.1f s: sched_periods_missed %" PRIu64 " -> %" PRIu64,
+	       POLICY_WRITERS, (t1 - t0) / 1e9, missed0, missed1);
+	EXPECT_GE(went_by, missed1 - missed0)
+		TH_LOG("%" PRIu64 " periods missed in %" PRIu64 " that went by",
+		       missed1 - missed0, went_by);
+}
+
 /* A new weight counts from the next window on. */
 TEST_F(sched, new_weight_takes_effect_within_one_window)
 {
