@@ -13,15 +13,20 @@
  *
  * Guest memory is the user's: a page may take any time to arrive (a
  * userfaultfd nobody answers, a dead file mapping), and VFIO holds the
- * container's lock meanwhile. So the pGPU's engine thread never touches it:
- * each open vGPU has a worker thread that executes its slices, and the
- * engine thread hands a slice to it and waits for at most the slice plus
- * MDGPU_STALL_GRACE_NS from when the worker began it (the worker's run is
- * what is charged). A worker still busy then is "stalled": the engine goes
- * on with the other vGPUs and picks this one again only once its worker
- * is back. Reset and close interrupt a stalled worker (a kernel
- * SIGKILL ends its wait for the page); the interrupted access is retried
- * later, never failed, as the guest did nothing wrong.
+ * container's lock meanwhile. So the pGPU's engine thread never waits for
+ * it: it runs a slice itself with page faults disabled, and at the first
+ * access that would fault it hands the rest of the slice to the vGPU's own
+ * worker thread, which may wait. The engine thread waits for the worker
+ * for at most the slice plus MDGPU_STALL_GRACE_NS from when the worker
+ * began it. A worker still busy then is "stalled": the engine goes on with
+ * the other vGPUs and picks this one again only once its worker is back.
+ * Reset and close interrupt a stalled worker (a kernel SIGKILL ends its
+ * wait for the page); the interrupted access is retried later, never
+ * failed, as the guest did nothing wrong.
+ *
+ * Left open: VFIO holds the container lock while a worker waits, so the
+ * engine thread's own access for another vGPU in the same container (one
+ * user's two vGPUs on one pGPU) waits for that lock.
  *
  * A command belongs to the ring epoch it was fetched in (mmio.c bumps the
  * epoch on every RING_CTRL write and reset): whatever it does after its
@@ -34,6 +39,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 
 #include "mdgpu.h"
 
@@ -50,12 +56,21 @@ static DEFINE_SPINLOCK(mdgpu_slice_lock);
 static LIST_HEAD(mdgpu_stalled);
 
 /*
- * Guest memory at @iova: 0, -EFAULT (not mapped, or not so) or -EINTR
- * (a wait for the page was interrupted: try again later).
+ * Guest memory at @iova: 0, -EFAULT (not mapped, or not so), -EINTR (a
+ * wait for the page was interrupted: try again later) or, on the engine
+ * thread, -EAGAIN (the access would fault: the worker must do it).
  */
 static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
 			  size_t len, bool write)
 {
+	int ret;
+
+	if (vgpu->engine.direct) {
+		pagefault_disable();
+		ret = vfio_dma_rw(&vgpu->vdev, iova, buf, len, write);
+		pagefault_enable();
+		return ret ? -EAGAIN : 0;
+	}
 	if (!vfio_dma_rw(&vgpu->vdev, iova, buf, len, write))
 		return 0;
 	return fatal_signal_pending(current) ? -EINTR : -EFAULT;
@@ -343,7 +358,7 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 		int ret = mdgpu_guest_rw(vgpu, iova, &e->cmd, sizeof(e->cmd),
 					 false);
 
-		if (ret == -EINTR)
+		if (ret == -EINTR || ret == -EAGAIN)
 			return ret;
 		if (ret)
 			error = MDGPU_RING_ERR_DMA;
@@ -380,8 +395,9 @@ static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state
 }
 
 /*
- * Run the vGPU's commands until @deadline or no work; on its worker.
- * Returns true if it still has work (preempted, or interrupted).
+ * Run the vGPU's commands until @deadline or no work. Returns true if it
+ * still has work (preempted, interrupted, or, on the engine thread, at an
+ * access only the worker may make: then e->handover is set).
  */
 static bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
 {
@@ -397,15 +413,19 @@ static bool mdgpu_engine_run(struct mdgpu_vgpu *vgpu, u64 deadline)
 			e->active = false;
 		if (!e->active) {
 			ret = mdgpu_ring_fetch(vgpu, e);
-			if (ret == -EINTR)
+			if (ret == -EINTR || ret == -EAGAIN) {
+				e->handover = ret == -EAGAIN;
 				return true;
+			}
 			if (ret <= 0)
 				return false;
 		}
 		ret = mdgpu_cmd_step(vgpu, e, deadline);
-		/* Interrupted: the same piece runs again next time. */
-		if (ret == -EINTR)
+		/* Interrupted or handed over: the same piece runs again. */
+		if (ret == -EINTR || ret == -EAGAIN) {
+			e->handover = ret == -EAGAIN;
 			return true;
+		}
 		if (ret < 0)
 			mdgpu_ring_fail(vgpu, e, ret == -EFAULT ?
 					MDGPU_RING_ERR_DMA :
@@ -456,7 +476,8 @@ static int mdgpu_engine_worker(void *data)
 		e->stalled = false;
 		WRITE_ONCE(e->in_slice, false);
 		spin_unlock(&mdgpu_slice_lock);
-		wake_up_all(&e->slice_wq);
+		/* A sync wake-up: the engine thread runs here, no idle CPU wakes. */
+		wake_up_sync(&e->slice_wq);
 		/* The engine went on without it: it may be picked again. */
 		if (stalled)
 			mdgpu_sched_wake(s);
@@ -516,9 +537,11 @@ void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu)
  * @start: set to the ktime_get_ns() value at which the slice began
  * @end: set to the one at which it ended (or the engine stopped waiting)
  *
- * The vGPU's worker runs the slice, from when it gets to it. If it is not
- * back @slice plus MDGPU_STALL_GRACE_NS after it began (it waits for guest
- * memory), the vGPU is stalled and the engine thread goes on;
+ * The engine thread runs the slice itself, without waiting for any page
+ * of guest memory. At an access that would, the vGPU's worker runs the
+ * rest of the slice, from when it gets to it. If the worker is not back
+ * that long plus MDGPU_STALL_GRACE_NS after it began (it waits for the
+ * page), the vGPU is stalled and the engine thread goes on;
  * mdgpu_engine_in_slice() stays true until the worker is back.
  *
  * Return: true if the vGPU still has work (it was preempted or stalled).
@@ -527,23 +550,38 @@ bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
 			u64 *end)
 {
 	struct mdgpu_engine_state *e = &vgpu->engine;
+	u64 t0 = ktime_get_ns(), now;
 	bool preempted;
 
+	e->direct = true;
+	e->handover = false;
+	preempted = mdgpu_engine_run(vgpu, t0 + slice);
+	e->direct = false;
+	*start = t0;
+	now = ktime_get_ns();
+	if (!e->handover) {
+		*end = now;
+		return preempted;
+	}
+	/* The rest of the slice, at least a piece of it, to the worker. */
+	slice = max_t(u64, t0 + slice > now ? t0 + slice - now : 0,
+		      100 * NSEC_PER_USEC);
 	spin_lock(&mdgpu_slice_lock);
 	e->slice_ns = slice;
 	e->started_ns = 0;
 	WRITE_ONCE(e->in_slice, true);
 	spin_unlock(&mdgpu_slice_lock);
-	wake_up(&e->worker_wq);
+	/*
+	 * This thread waits next: a sync wake-up runs the worker on this CPU
+	 * rather than waking another.
+	 */
+	wake_up_sync(&e->worker_wq);
 	for (;;) {
-		u64 now;
-
 		wait_event_timeout(e->slice_wq, !READ_ONCE(e->in_slice),
 				   nsecs_to_jiffies(slice +
 						    MDGPU_STALL_GRACE_NS) + 1);
 		spin_lock(&mdgpu_slice_lock);
 		if (!e->in_slice) {
-			*start = e->started_ns;
 			*end = e->ended_ns;
 			preempted = e->preempted;
 			spin_unlock(&mdgpu_slice_lock);
@@ -558,7 +596,6 @@ bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
 		}
 		e->stalled = true;
 		list_add_tail(&e->stalled_node, &mdgpu_stalled);
-		*start = e->started_ns;
 		*end = now;
 		spin_unlock(&mdgpu_slice_lock);
 		return true;

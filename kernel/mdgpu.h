@@ -352,6 +352,8 @@ struct mdgpu_engine_stats {
  *           guest memory (under mdgpu_slice_lock)
  * @stalled_node: on the list of stalled workers while @stalled
  * @preempted: the last slice ended with work left
+ * @direct: the engine thread runs the commands (guest memory must not fault)
+ * @handover: it met an access that would: the worker takes over
  * @vruntime: virtual runtime (scheduler)
  * @budget: ns left in this period under a quota (scheduler)
  * @weight: 1-100, for the weighted policy
@@ -380,6 +382,8 @@ struct mdgpu_engine_state {
 	bool stalled;
 	struct list_head stalled_node;
 	bool preempted;
+	bool direct;
+	bool handover;
 	u64 vruntime;
 	s64 budget;
 	unsigned int weight;
