@@ -29,7 +29,14 @@ static bool mdgpu_vram_range_ok(struct mdgpu_vgpu *vgpu, u64 off, u64 len)
 	       end <= vgpu->vram.size;
 }
 
-static u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c)
+/**
+ * mdgpu_cmd_check() - whether a command may run on this vGPU
+ * @vgpu: the vGPU
+ * @c: the command, in kernel memory
+ *
+ * Return: 0, or the MDGPU_RING_ERR_* that stops the ring.
+ */
+u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c)
 {
 	u64 span, last;
 
@@ -131,7 +138,7 @@ static int mdgpu_xfer_chunk(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 		ret = mdgpu_vram_access(&vgpu->vram, vram, e->bounce, n, true);
 	} else {
 		ret = mdgpu_vram_access(&vgpu->vram, vram, e->bounce, n, false);
-		if (!ret && vfio_dma_rw(&vgpu->vdev, iova, e->bounce, n, true))
+		if (!ret && mdgpu_mig_dma_write(vgpu, iova, e->bounce, n))
 			ret = -EFAULT;
 	}
 	if (ret)
@@ -145,8 +152,7 @@ static int mdgpu_fence(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *e)
 	u64 value = e->cmd.fence.value;
 	u64 lat = ktime_get_ns() - e->submit_ns;
 
-	if (vfio_dma_rw(&vgpu->vdev, e->cmd.fence.iova, &value, sizeof(value),
-			true))
+	if (mdgpu_mig_dma_write(vgpu, e->cmd.fence.iova, &value, sizeof(value)))
 		return -EFAULT;
 	mutex_lock(&vgpu->lock);
 	vgpu->ring.fence = value;
