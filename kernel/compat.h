@@ -97,10 +97,12 @@ mdgpu_compat_dump_attrs(struct netlink_callback *cb)
 #if MDGPU_KERNEL_SINCE(6, 2)
 #define MDGPU_COMPAT_MIG_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | \
 				 VFIO_MIGRATION_PRE_COPY)
-#define MDGPU_COMPAT_MIG_DATA_SIZE_OP(fn)	.migration_get_data_size = fn,
+/* migration.c's callback for the stop-copy size */
+#define MDGPU_COMPAT_MIG_DATA_SIZE_OP	\
+	.migration_get_data_size = mdgpu_mig_get_data_size,
 #else
 #define MDGPU_COMPAT_MIG_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P)
-#define MDGPU_COMPAT_MIG_DATA_SIZE_OP(fn)
+#define MDGPU_COMPAT_MIG_DATA_SIZE_OP
 #define VFIO_DEVICE_STATE_PRE_COPY	6
 #define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
 struct vfio_precopy_info {
@@ -109,6 +111,7 @@ struct vfio_precopy_info {
 	__aligned_u64 initial_bytes;
 	__aligned_u64 dirty_bytes;
 };
+
 #define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
 #endif
 

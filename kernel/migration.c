@@ -38,7 +38,7 @@
 #define MDGPU_MIG_BUF_SIZE	(sizeof(struct mdgpu_mig_record) + \
 				 MDGPU_MIG_VRAM_RUN * PAGE_SIZE)
 /* Largest DMA log bitmap we keep: 2^27 bits, 512 GiB of guest at 4 KiB. */
-#define MDGPU_DMA_LOG_MAX_BITS	(1UL << 27)
+#define MDGPU_DMA_LOG_MAX_BITS	BIT(27)
 
 /**
  * struct mdgpu_mig_state - the device state records, encoded
@@ -66,17 +66,20 @@ static const struct {
 	size_t offset;
 	size_t size;
 } mdgpu_mig_sections[] = {
-#define MDGPU_MIG_SECTION(t, m) \
-	{ t, offsetof(struct mdgpu_mig_state, m), \
-	  sizeof_field(struct mdgpu_mig_state, m) }
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_CONFIG, cfg),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_DISPLAY, display),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_EDID, edid),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_IRQ, irq),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_RING, ring),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_ENGINE, engine),
-	MDGPU_MIG_SECTION(MDGPU_MIG_REC_SCHED, sched),
-#undef MDGPU_MIG_SECTION
+	{ MDGPU_MIG_REC_CONFIG, offsetof(struct mdgpu_mig_state, cfg),
+	  sizeof_field(struct mdgpu_mig_state, cfg) },
+	{ MDGPU_MIG_REC_DISPLAY, offsetof(struct mdgpu_mig_state, display),
+	  sizeof_field(struct mdgpu_mig_state, display) },
+	{ MDGPU_MIG_REC_EDID, offsetof(struct mdgpu_mig_state, edid),
+	  sizeof_field(struct mdgpu_mig_state, edid) },
+	{ MDGPU_MIG_REC_IRQ, offsetof(struct mdgpu_mig_state, irq),
+	  sizeof_field(struct mdgpu_mig_state, irq) },
+	{ MDGPU_MIG_REC_RING, offsetof(struct mdgpu_mig_state, ring),
+	  sizeof_field(struct mdgpu_mig_state, ring) },
+	{ MDGPU_MIG_REC_ENGINE, offsetof(struct mdgpu_mig_state, engine),
+	  sizeof_field(struct mdgpu_mig_state, engine) },
+	{ MDGPU_MIG_REC_SCHED, offsetof(struct mdgpu_mig_state, sched),
+	  sizeof_field(struct mdgpu_mig_state, sched) },
 };
 
 #define MDGPU_MIG_NR_SECTIONS	ARRAY_SIZE(mdgpu_mig_sections)
@@ -1328,7 +1331,7 @@ static int __maybe_unused mdgpu_mig_get_data_size(struct vfio_device *vdev,
 static const struct vfio_migration_ops mdgpu_mig_ops = {
 	.migration_set_state = mdgpu_mig_set_state,
 	.migration_get_state = mdgpu_mig_get_state,
-	MDGPU_COMPAT_MIG_DATA_SIZE_OP(mdgpu_mig_get_data_size)
+	MDGPU_COMPAT_MIG_DATA_SIZE_OP
 };
 
 /* ---- device DMA dirty logging ---- */

@@ -254,10 +254,11 @@ int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
 		if (write) {
 			memcpy_to_page(page, poff, buf, chunk);
 			mdgpu_vram_mark_dirty(vram, off, chunk);
-		} else if (page)
+		} else if (page) {
 			memcpy_from_page(buf, page, poff, chunk);
-		else
+		} else {
 			memset(buf, 0, chunk);
+		}
 		off += chunk;
 		buf += chunk;
 		len -= chunk;
