@@ -208,4 +208,46 @@ static inline void mdgpu_compat_release_domain(unsigned int domain)
 #endif
 }
 
+/*
+ * Migration (migration.c). Kept apart from the guards above.
+ *
+ * 6.1 has migration v2 (STOP_COPY, RESUMING, the P2P states) and
+ * vfio_log_ops, but lacks what 6.2 added: the PRE_COPY and PRE_COPY_P2P
+ * states, VFIO_MIGRATION_PRE_COPY, VFIO_MIG_GET_PRECOPY_INFO with struct
+ * vfio_precopy_info, and vfio_migration_ops.migration_get_data_size
+ * (VFIO_DEVICE_FEATURE_MIG_DATA_SIZE). There a vGPU migrates by stop-copy
+ * only; the uapi names are defined here so migration.c builds unchanged
+ * (the core never asks for a state that migration_flags does not offer).
+ */
+#if MDGPU_KERNEL_SINCE(6, 2)
+#define MDGPU_COMPAT_MIG_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P | \
+				 VFIO_MIGRATION_PRE_COPY)
+/* migration.c's callback for the stop-copy size */
+#define MDGPU_COMPAT_MIG_DATA_SIZE_OP	\
+	.migration_get_data_size = mdgpu_mig_get_data_size,
+#else
+#define MDGPU_COMPAT_MIG_FLAGS	(VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P)
+#define MDGPU_COMPAT_MIG_DATA_SIZE_OP
+#define VFIO_DEVICE_STATE_PRE_COPY	6
+#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
+struct vfio_precopy_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 initial_bytes;
+	__aligned_u64 dirty_bytes;
+};
+
+#define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+#endif
+
+/*
+ * Device DMA dirty logging reports through iova_bitmap_set(). Up to 6.6 it
+ * is part of vfio; 6.7 moved it into iommufd (CONFIG_IOMMUFD_DRIVER, in the
+ * IOMMUFD symbol namespace), which Debian's 6.12 and 7.3 configurations
+ * leave out: there the core's DMA_LOGGING_REPORT can only fail, so the
+ * vGPU offers no vfio_log_ops and QEMU tracks its DMA through the type1
+ * container instead (vfio_dma_rw() marks the pages it writes).
+ */
+#define MDGPU_COMPAT_DMA_LOGGING	(!MDGPU_KERNEL_SINCE(6, 7))
+
 #endif /* MDGPU_COMPAT_H */

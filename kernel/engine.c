@@ -58,7 +58,8 @@ static LIST_HEAD(mdgpu_stalled);
 /*
  * Guest memory at @iova: 0, -EFAULT (not mapped, or not so), -EINTR (a
  * wait for the page was interrupted: try again later) or, on the engine
- * thread, -EAGAIN (the access would fault: the worker must do it).
+ * thread, -EAGAIN (the access would fault: the worker must do it). What
+ * the device wrote goes into a migration's DMA dirty log.
  */
 static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
 			  size_t len, bool write)
@@ -69,11 +70,14 @@ static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
 		pagefault_disable();
 		ret = vfio_dma_rw(&vgpu->vdev, iova, buf, len, write);
 		pagefault_enable();
-		return ret ? -EAGAIN : 0;
+		if (ret)
+			return -EAGAIN;
+	} else if (vfio_dma_rw(&vgpu->vdev, iova, buf, len, write)) {
+		return fatal_signal_pending(current) ? -EINTR : -EFAULT;
 	}
-	if (!vfio_dma_rw(&vgpu->vdev, iova, buf, len, write))
-		return 0;
-	return fatal_signal_pending(current) ? -EINTR : -EFAULT;
+	if (write)
+		mdgpu_mig_log_dma(vgpu, iova, len);
+	return 0;
 }
 
 /* End of [off, off + len) if it lies inside VRAM, else 0 (never valid). */
@@ -85,7 +89,14 @@ static bool mdgpu_vram_range_ok(struct mdgpu_vgpu *vgpu, u64 off, u64 len)
 	       end <= vgpu->vram.size;
 }
 
-static u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c)
+/**
+ * mdgpu_cmd_check() - whether a command may run on this vGPU
+ * @vgpu: the vGPU
+ * @c: the command, in kernel memory
+ *
+ * Return: 0, or the MDGPU_RING_ERR_* that stops the ring.
+ */
+u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c)
 {
 	u64 span, last;
 

@@ -204,6 +204,9 @@ struct mdgpu_pgpu {
  * @resident: pages of this VRAM (its own, live; see vram.c for held ones)
  * @map_file: private file whose address space holds all user mappings;
  *	NULL until the first mmap
+ * @dirty: pages written since the last harvest, while migration tracks
+ *	writes; else NULL (set and cleared under @lock held for writing)
+ * @nr_dirty: bits set in @dirty
  */
 struct mdgpu_vram {
 	struct rw_semaphore lock;
@@ -213,6 +216,8 @@ struct mdgpu_vram {
 	unsigned long window;
 	atomic_long_t resident;
 	struct file *map_file;
+	unsigned long *dirty;
+	atomic_long_t nr_dirty;
 };
 
 /**
@@ -391,6 +396,29 @@ struct mdgpu_engine_state {
 	struct mdgpu_engine_stats stats;
 };
 
+struct mdgpu_mig_file;
+struct mdgpu_dma_log;
+
+/**
+ * struct mdgpu_mig - a vGPU's migration state (migration.c)
+ * @lock: the state machine; taken before a data file's lock
+ * @state: enum vfio_device_mig_state
+ * @saving: the saving session, or NULL
+ * @resuming: the resuming session, or NULL
+ * @paused: migration paused the engine (STOP, STOP_COPY, RESUMING)
+ * @log_lock: protects @log
+ * @log: the device DMA dirty log while logging, else NULL
+ */
+struct mdgpu_mig {
+	struct mutex lock; /* state machine */
+	enum vfio_device_mig_state state;
+	struct mdgpu_mig_file *saving;
+	struct mdgpu_mig_file *resuming;
+	bool paused;
+	struct mutex log_lock; /* @log */
+	struct mdgpu_dma_log *log;
+};
+
 /**
  * struct mdgpu_vgpu - one vGPU: a VFIO device on an mdev
  * @vdev: VFIO device; must stay the first member (vfio_alloc_device)
@@ -407,6 +435,7 @@ struct mdgpu_engine_state {
  * @irq: interrupts
  * @ring: command ring registers
  * @engine: engine and scheduler state
+ * @mig: migration
  * @pgpu_node: on the pGPU's @vgpus list
  */
 struct mdgpu_vgpu {
@@ -424,6 +453,7 @@ struct mdgpu_vgpu {
 	struct mdgpu_irq irq;
 	struct mdgpu_ring_regs ring;
 	struct mdgpu_engine_state engine;
+	struct mdgpu_mig mig;
 	struct list_head pgpu_node;
 };
 
@@ -539,6 +569,14 @@ void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset);
 void mdgpu_vram_clear(struct mdgpu_vram *vram, u64 off, u64 len);
 int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 		    u64 off, bool window);
+unsigned long *mdgpu_vram_bitmap_alloc(struct mdgpu_vram *vram);
+void mdgpu_vram_mark_dirty(struct mdgpu_vram *vram, u64 off, u64 len);
+int mdgpu_vram_track_start(struct mdgpu_vram *vram);
+void mdgpu_vram_track_stop(struct mdgpu_vram *vram);
+unsigned long mdgpu_vram_nr_dirty(struct mdgpu_vram *vram);
+void mdgpu_vram_harvest(struct mdgpu_vram *vram, unsigned long *into);
+unsigned long mdgpu_vram_resident_map(struct mdgpu_vram *vram,
+				      unsigned long *map);
 
 /* mmio.c: BAR2 register emulation */
 void mdgpu_mmio_reset(struct mdgpu_vgpu *vgpu);
@@ -585,6 +623,14 @@ bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
 bool mdgpu_engine_in_slice(struct mdgpu_vgpu *vgpu);
 void mdgpu_engine_leave(struct mdgpu_vgpu *vgpu);
 bool mdgpu_engine_has_work(struct mdgpu_vgpu *vgpu);
+u32 mdgpu_cmd_check(struct mdgpu_vgpu *vgpu, const struct mdgpu_cmd *c);
+
+/* migration.c: VFIO migration v2 and device DMA dirty logging */
+void mdgpu_mig_init(struct mdgpu_vgpu *vgpu);
+void mdgpu_mig_fini(struct mdgpu_vgpu *vgpu);
+void mdgpu_mig_reset(struct mdgpu_vgpu *vgpu);
+void mdgpu_mig_close(struct mdgpu_vgpu *vgpu);
+void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len);
 
 /* sched.c: the pGPU's engine thread and its policies */
 int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
@@ -592,6 +638,7 @@ void mdgpu_sched_fini(struct mdgpu_sched *s);
 int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
+void mdgpu_sched_pause(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_wake(struct mdgpu_sched *s);

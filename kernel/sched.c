@@ -414,6 +414,24 @@ void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu)
 {
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
+	mdgpu_sched_pause(vgpu);
+	mutex_lock(&s->lock);
+	vgpu->engine.active = false;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_pause() - stop running a vGPU between two chunks of work
+ * @vgpu: the vGPU
+ *
+ * Like mdgpu_sched_freeze() (and nesting with it), but the command in
+ * progress is kept, with how far it got: mdgpu_sched_thaw() resumes it
+ * (migration stops a vGPU so).
+ */
+void mdgpu_sched_pause(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
 	mutex_lock(&s->lock);
 	WRITE_ONCE(vgpu->engine.frozen, vgpu->engine.frozen + 1);
 	mutex_unlock(&s->lock);
@@ -425,9 +443,6 @@ void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu)
 	mutex_unlock(&s->lock);
 	/* ... and the slice it may just have handed over. */
 	mdgpu_engine_leave(vgpu);
-	mutex_lock(&s->lock);
-	vgpu->engine.active = false;
-	mutex_unlock(&s->lock);
 }
 
 /**

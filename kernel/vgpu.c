@@ -260,6 +260,7 @@ static int mdgpu_vgpu_get_region_info(struct vfio_device *vdev,
 /* Power-on state: registers, display, interrupts pending, VRAM contents. */
 static void mdgpu_vgpu_reset(struct mdgpu_vgpu *vgpu)
 {
+	mdgpu_mig_reset(vgpu);		/* back to RUNNING, sessions end */
 	mdgpu_sched_freeze(vgpu);	/* even mid-command */
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
@@ -322,6 +323,7 @@ static void mdgpu_vgpu_close(struct vfio_device *vdev)
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
 	mdgpu_sched_detach(vgpu);	/* the engine stops touching it */
+	mdgpu_mig_close(vgpu);
 	mutex_lock(&vgpu->lock);
 	mdgpu_irq_release_all(vgpu);
 	vgpu->open = false;
@@ -356,6 +358,7 @@ static int mdgpu_vgpu_init(struct vfio_device *vdev)
 	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
 	INIT_LIST_HEAD(&vgpu->engine.node);
 	mutex_init(&vgpu->lock);
+	mdgpu_mig_init(vgpu);
 	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
 	if (ret)
 		return ret;
@@ -373,6 +376,7 @@ static void mdgpu_vgpu_release(struct vfio_device *vdev)
 
 	mdgpu_display_fini(vgpu);
 	mdgpu_vram_fini(&vgpu->vram);
+	mdgpu_mig_fini(vgpu);
 	mutex_destroy(&vgpu->lock);
 	mdgpu_compat_vfio_release(vdev);
 }

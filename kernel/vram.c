@@ -26,6 +26,11 @@
  * of this vGPU, and nobody else's, on reset, removal and scanout moves. The
  * pages themselves are ours, inserted by the fault handler under @lock, so a
  * revocation can never race with a fault installing a stale page.
+ *
+ * For migration, writes are tracked per page while a dirty bitmap exists:
+ * every write helper here marks what it wrote, and user mappings are
+ * write-notify mappings (page_mkwrite), so the first write through a
+ * mapping after each harvest (which revokes every mapping) marks its page.
  */
 #include <linux/highmem.h>
 #include <linux/list.h>
@@ -33,6 +38,7 @@
 #include <linux/module.h>
 #include <linux/shmem_fs.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -201,6 +207,8 @@ int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size)
 	vram->size = size;
 	vram->nr_pages = size >> PAGE_SHIFT;
 	atomic_long_set(&vram->resident, 0);
+	vram->dirty = NULL;
+	atomic_long_set(&vram->nr_dirty, 0);
 	return 0;
 }
 
@@ -280,6 +288,7 @@ void mdgpu_vram_reset(struct mdgpu_vram *vram)
 void mdgpu_vram_fini(struct mdgpu_vram *vram)
 {
 	mdgpu_vram_reset(vram);
+	mdgpu_vram_track_stop(vram);
 	if (vram->map_file)
 		fput(vram->map_file);
 	xa_destroy(&vram->pages);
@@ -390,12 +399,14 @@ int mdgpu_vram_access(struct mdgpu_vram *vram, u64 off, void *buf,
 			ret = PTR_ERR(page);
 			break;
 		}
-		if (write)
+		if (write) {
 			memcpy_to_page(page, poff, buf, chunk);
-		else if (page)
+			mdgpu_vram_mark_dirty(vram, off, chunk);
+		} else if (page) {
 			memcpy_from_page(buf, page, poff, chunk);
-		else
+		} else {
 			memset(buf, 0, chunk);
+		}
 		off += chunk;
 		buf += chunk;
 		len -= chunk;
@@ -516,18 +527,31 @@ void mdgpu_vram_move_window(struct mdgpu_vram *vram, u64 offset)
 	up_write(&vram->lock);
 }
 
+/* VRAM page index of mapping offset @pgoff; nr_pages if outside VRAM. */
+static unsigned long mdgpu_vram_fault_index(struct mdgpu_vram *vram,
+					    unsigned long pgoff)
+{
+	lockdep_assert_held(&vram->lock);
+	/* The display window follows BAR0 in the mapping's offsets. */
+	if (pgoff >= vram->nr_pages)
+		pgoff = pgoff - vram->nr_pages + vram->window;
+	return min(pgoff, vram->nr_pages);
+}
+
+/*
+ * The mappings are write-notify (we have page_mkwrite), so a page goes in
+ * read-only; the first write faults again into mdgpu_vram_mkwrite().
+ */
 static vm_fault_t mdgpu_vram_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mdgpu_vram *vram = vma->vm_file->private_data;
-	unsigned long index = vmf->pgoff;
+	unsigned long index;
 	struct page *page;
 	vm_fault_t ret;
 
 	down_read(&vram->lock);
-	/* The display window follows BAR0 in the mapping's offsets. */
-	if (index >= vram->nr_pages)
-		index = index - vram->nr_pages + vram->window;
+	index = mdgpu_vram_fault_index(vram, vmf->pgoff);
 	if (index >= vram->nr_pages) {
 		ret = VM_FAULT_SIGBUS;
 		goto out;
@@ -540,6 +564,31 @@ static vm_fault_t mdgpu_vram_fault(struct vm_fault *vmf)
 out:
 	up_read(&vram->lock);
 	return ret;
+}
+
+/* A write to a read-only mapped page: mark it dirty, then let it be written. */
+static vm_fault_t mdgpu_vram_mkwrite(struct vm_fault *vmf)
+{
+	struct mdgpu_vram *vram = vmf->vma->vm_file->private_data;
+	struct page *page = vmf->page;
+	unsigned long index;
+
+	down_read(&vram->lock);
+	index = mdgpu_vram_fault_index(vram, vmf->pgoff);
+	/* Revoked meanwhile (reset, window moved): fault it in afresh. */
+	if (index >= vram->nr_pages || xa_load(&vram->pages, index) != page) {
+		up_read(&vram->lock);
+		return VM_FAULT_NOPAGE;
+	}
+	mdgpu_vram_mark_dirty(vram, (u64)index << PAGE_SHIFT, PAGE_SIZE);
+	up_read(&vram->lock);
+	/*
+	 * The core makes the PTE writable only if it is unchanged, so a
+	 * harvest that revoked it since our mark makes this write fault (and
+	 * mark) again.
+	 */
+	lock_page(page);
+	return VM_FAULT_LOCKED;
 }
 
 /*
@@ -558,6 +607,7 @@ static void mdgpu_vram_vm_close(struct vm_area_struct *vma)
 
 static const struct vm_operations_struct mdgpu_vram_vm_ops = {
 	.fault = mdgpu_vram_fault,
+	.page_mkwrite = mdgpu_vram_mkwrite,
 	.open = mdgpu_vram_vm_open,
 	.close = mdgpu_vram_vm_close,
 };
@@ -593,4 +643,132 @@ int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 	mdgpu_compat_vm_flags_set(vma, VM_MIXEDMAP | VM_DONTEXPAND |
 				  VM_DONTDUMP);
 	return 0;
+}
+
+/**
+ * mdgpu_vram_bitmap_alloc() - a zeroed bitmap of one bit per VRAM page
+ * @vram: the VRAM
+ *
+ * Return: the bitmap (free with kvfree()) or NULL.
+ */
+unsigned long *mdgpu_vram_bitmap_alloc(struct mdgpu_vram *vram)
+{
+	return kvcalloc(BITS_TO_LONGS(vram->nr_pages), sizeof(unsigned long),
+			GFP_KERNEL_ACCOUNT);
+}
+
+/**
+ * mdgpu_vram_mark_dirty() - record a write to VRAM while tracking
+ * @vram: the VRAM, its lock held (read or write)
+ * @off: byte offset written
+ * @len: bytes written
+ */
+void mdgpu_vram_mark_dirty(struct mdgpu_vram *vram, u64 off, u64 len)
+{
+	unsigned long index, last;
+
+	lockdep_assert_held(&vram->lock);
+	if (!vram->dirty || !len)
+		return;
+	last = (off + len - 1) >> PAGE_SHIFT;
+	for (index = off >> PAGE_SHIFT; index <= last; index++)
+		if (!test_and_set_bit(index, vram->dirty))
+			atomic_long_inc(&vram->nr_dirty);
+}
+
+/**
+ * mdgpu_vram_track_start() - start tracking writes to VRAM
+ * @vram: the VRAM
+ *
+ * Every mapping is revoked, so that the next write through any of them
+ * faults and is seen.
+ *
+ * Return: 0, -EBUSY if already tracking, or -ENOMEM.
+ */
+int mdgpu_vram_track_start(struct mdgpu_vram *vram)
+{
+	unsigned long *map = mdgpu_vram_bitmap_alloc(vram);
+
+	if (!map)
+		return -ENOMEM;
+	down_write(&vram->lock);
+	if (vram->dirty) {
+		up_write(&vram->lock);
+		kvfree(map);
+		return -EBUSY;
+	}
+	vram->dirty = map;
+	atomic_long_set(&vram->nr_dirty, 0);
+	mdgpu_vram_unmap(vram, 0, 0);
+	up_write(&vram->lock);
+	return 0;
+}
+
+/**
+ * mdgpu_vram_track_stop() - stop tracking writes (no-op if not tracking)
+ * @vram: the VRAM
+ */
+void mdgpu_vram_track_stop(struct mdgpu_vram *vram)
+{
+	unsigned long *map;
+
+	down_write(&vram->lock);
+	map = vram->dirty;
+	vram->dirty = NULL;
+	atomic_long_set(&vram->nr_dirty, 0);
+	up_write(&vram->lock);
+	kvfree(map);
+}
+
+/**
+ * mdgpu_vram_nr_dirty() - pages written since the last harvest
+ * @vram: the VRAM
+ *
+ * Return: a page count (0 when not tracking).
+ */
+unsigned long mdgpu_vram_nr_dirty(struct mdgpu_vram *vram)
+{
+	return atomic_long_read(&vram->nr_dirty);
+}
+
+/**
+ * mdgpu_vram_harvest() - move the dirty pages into @into and start afresh
+ * @vram: the VRAM, tracking
+ * @into: a bitmap of @vram->nr_pages bits; dirty pages are added to it
+ *
+ * Mappings are revoked, so that a write after this returns is marked
+ * again; a write that completed before is in the pages when they are read.
+ */
+void mdgpu_vram_harvest(struct mdgpu_vram *vram, unsigned long *into)
+{
+	down_write(&vram->lock);
+	if (vram->dirty) {
+		mdgpu_vram_unmap(vram, 0, 0);
+		bitmap_or(into, into, vram->dirty, vram->nr_pages);
+		bitmap_zero(vram->dirty, vram->nr_pages);
+		atomic_long_set(&vram->nr_dirty, 0);
+	}
+	up_write(&vram->lock);
+}
+
+/**
+ * mdgpu_vram_resident_map() - the pages that hold data
+ * @vram: the VRAM
+ * @map: a bitmap of @vram->nr_pages bits; resident pages are set in it
+ *
+ * Return: number of resident pages.
+ */
+unsigned long mdgpu_vram_resident_map(struct mdgpu_vram *vram,
+				      unsigned long *map)
+{
+	unsigned long index, n = 0;
+	struct page *page;
+
+	down_read(&vram->lock);
+	xa_for_each(&vram->pages, index, page) {
+		__set_bit(index, map);
+		n++;
+	}
+	up_read(&vram->lock);
+	return n;
 }
