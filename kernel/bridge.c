@@ -6,8 +6,15 @@
  * PCI devices, so each pGPU is a PCI function on bus 00 of a root bus we
  * create ourselves. Nothing here touches hardware: configuration space is
  * answered from memory by our pci_ops, and the functions have no BARs.
+ *
+ * Each pGPU carries an SR-IOV capability. The VFs of the pGPU in slot N are
+ * on bus N + 1 (the PCI core creates that bus when it adds them, with our
+ * pci_ops); they answer configuration reads while the pGPU's VF Enable is
+ * set, as real VFs do: vendor and device ID read 0xffff (the core takes
+ * both from the pGPU), the rest is a read-only copy of the pGPU's header.
  */
 #include <linux/ioport.h>
+#include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 
@@ -18,39 +25,61 @@
  * struct mdgpu_bridge - the host bridge and the config space behind it
  * @sysdata: x86 requires a struct pci_sysdata as the root bus's sysdata;
  *           it carries our domain number. Must be the first member.
- * @busn: bus number resource, [bus 00] only
+ * @busn: bus number resource: bus 00 and one VF bus per pGPU
  * @bus: the root bus, NULL when the bridge does not exist
  * @nr_gpus: number of populated slots, 0 to nr_gpus - 1
  * @cfg: configuration space of each slot; accessed only from pci_ops,
  *       which the PCI core serialises with its pci_lock
+ * @vf_cfg: configuration space every VF shows (read-only)
  */
 struct mdgpu_bridge {
 	struct pci_sysdata sysdata;
 	struct resource busn;
 	struct pci_bus *bus;
 	unsigned int nr_gpus;
-	u8 cfg[MDGPU_MAX_PGPUS][PCI_CFG_SPACE_SIZE];
+	u8 cfg[MDGPU_MAX_PGPUS][PCI_CFG_SPACE_EXP_SIZE];
+	u8 vf_cfg[PCI_CFG_SPACE_EXP_SIZE];
 };
 
 static struct mdgpu_bridge *mdgpu_bridge;
 
-/* Returns the slot's config space, or NULL if nothing answers at @devfn. */
+/* Whether the pGPU with config space @pf has enabled a VF at @devfn. */
+static bool mdgpu_bridge_vf_enabled(const u8 *pf, unsigned int devfn)
+{
+	const u8 *cap = pf + MDGPU_PGPU_SRIOV_CAP;
+
+	return get_unaligned_le16(cap + PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_VFE &&
+	       devfn < get_unaligned_le16(cap + PCI_SRIOV_NUM_VF);
+}
+
+/*
+ * Returns the config space of the function at @devfn, or NULL if nothing
+ * answers there. *@vf tells a (read-only) VF from a pGPU.
+ */
 static u8 *mdgpu_bridge_cfg(struct pci_bus *bus, unsigned int devfn,
-			    int where, int size)
+			    int where, int size, bool *vf)
 {
 	struct mdgpu_bridge *br = bus->sysdata;
 
-	if (bus->number || PCI_FUNC(devfn) || PCI_SLOT(devfn) >= br->nr_gpus)
+	if (where < 0 || where + size > PCI_CFG_SPACE_EXP_SIZE)
 		return NULL;
-	if (where < 0 || where + size > PCI_CFG_SPACE_SIZE)
+	*vf = bus->number;
+	if (!bus->number) {
+		if (PCI_FUNC(devfn) || PCI_SLOT(devfn) >= br->nr_gpus)
+			return NULL;
+		return br->cfg[PCI_SLOT(devfn)];
+	}
+	if (bus->number > br->nr_gpus ||
+	    !mdgpu_bridge_vf_enabled(br->cfg[bus->number - 1], devfn))
 		return NULL;
-	return br->cfg[PCI_SLOT(devfn)];
+	return br->vf_cfg;
 }
 
 static int mdgpu_bridge_read(struct pci_bus *bus, unsigned int devfn,
 			     int where, int size, u32 *val)
 {
-	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size);
+	bool vf;
+	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size, &vf);
 
 	if (!cfg) {
 		PCI_SET_ERROR_RESPONSE(val);
@@ -75,17 +104,25 @@ static int mdgpu_bridge_read(struct pci_bus *bus, unsigned int devfn,
 static int mdgpu_bridge_write(struct pci_bus *bus, unsigned int devfn,
 			      int where, int size, u32 val)
 {
-	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size);
-	int i;
+	bool vf;
+	u8 *cfg = mdgpu_bridge_cfg(bus, devfn, where, size, &vf);
+	int i, reg;
 
 	if (!cfg)
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	if (size != 1 && size != 2 && size != 4)
 		return PCIBIOS_BAD_REGISTER_NUMBER;
+	if (vf)
+		return PCIBIOS_SUCCESSFUL;	/* read-only */
 
 	/* Byte by byte, so that any access width lands on the same rules. */
-	for (i = 0; i < size; i++)
-		mdgpu_cfg_write_byte(cfg, where + i, val >> (8 * i));
+	for (i = 0; i < size; i++) {
+		reg = where + i;
+		if (reg < PCI_CFG_SPACE_SIZE)
+			mdgpu_cfg_write_byte(cfg, reg, val >> (8 * i));
+		else if (reg < MDGPU_PGPU_SRIOV_CAP + PCI_SRIOV_VFM)
+			mdgpu_cfg_sriov_write_byte(cfg, reg, val >> (8 * i));
+	}
 	return PCIBIOS_SUCCESSFUL;
 }
 
@@ -122,22 +159,35 @@ bool mdgpu_bridge_owns(struct pci_dev *pdev)
  */
 int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus)
 {
+	const struct mdgpu_pci_id *id = &mdgpu_profile->pgpu_id;
+	struct mdgpu_pci_id vf_id = *id;
 	struct mdgpu_bridge *br;
 	struct pci_bus *bus;
 	LIST_HEAD(resources);
 	unsigned int i;
 	int ret = 0;
 
-	br = kzalloc(sizeof(*br), GFP_KERNEL);
+	br = kvzalloc(sizeof(*br), GFP_KERNEL);
 	if (!br)
 		return -ENOMEM;
 	br->sysdata.domain = domain;
 	br->sysdata.node = NUMA_NO_NODE;
 	br->busn.name = "mdgpu bus";
-	br->busn.flags = IORESOURCE_BUS;	/* [bus 00] */
+	br->busn.flags = IORESOURCE_BUS;
+	br->busn.end = nr_gpus;		/* [bus 00-nr_gpus]: VF buses */
 	br->nr_gpus = nr_gpus;
-	for (i = 0; i < nr_gpus; i++)
-		mdgpu_cfg_init_header(br->cfg[i], &mdgpu_profile->pgpu_id);
+	for (i = 0; i < nr_gpus; i++) {
+		/* slot i, routing ID 8 * i; its VFs at bus i + 1, dev 0 */
+		mdgpu_cfg_init_header(br->cfg[i], id);
+		mdgpu_cfg_init_pcie(br->cfg[i]);
+		mdgpu_cfg_init_sriov(br->cfg[i], MDGPU_PGPU_TOTAL_VFS,
+				     (i + 1) * 256 - PCI_DEVFN(i, 0), id->device);
+	}
+	vf_id.vendor = 0xffff;		/* "VF Vendor ID": RO, 0xffff */
+	vf_id.device = 0xffff;
+	vf_id.irq_pin = 0;		/* VFs have no INTx */
+	mdgpu_cfg_init_header(br->vf_cfg, &vf_id);
+	mdgpu_cfg_init_pcie(br->vf_cfg);
 	pci_add_resource(&resources, &br->busn);
 
 	pci_lock_rescan_remove();
@@ -166,7 +216,7 @@ out_unlock:
 		pr_err("PCI domain %04x is in use; choose another with pci_domain=\n",
 		       domain);
 	if (ret)
-		kfree(br);
+		kvfree(br);
 	return ret;
 }
 
@@ -195,5 +245,5 @@ void mdgpu_bridge_destroy(void)
 	put_device(&host->dev);
 	mdgpu_compat_release_domain(br->sysdata.domain);
 	mdgpu_bridge = NULL;
-	kfree(br);
+	kvfree(br);
 }

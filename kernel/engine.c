@@ -521,7 +521,7 @@ int mdgpu_engine_start(struct mdgpu_vgpu *vgpu)
 	e->in_slice = false;
 	e->stalled = false;
 	worker = kthread_run(mdgpu_engine_worker, vgpu, "mdgpu/%.8s",
-			     dev_name(&vgpu->mdev->dev));
+			     dev_name(vgpu->dev));
 	if (IS_ERR(worker))
 		return PTR_ERR(worker);
 	e->worker = worker;

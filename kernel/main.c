@@ -133,7 +133,8 @@ static int __init mdgpu_init(void)
 	if (ret)
 		return ret;
 	mdgpu_pgpu_driver_setup();
-	mdgpu_pci_driver.dev_groups = mdgpu_types_sysfs_init();
+	mdgpu_pgpu_dev_groups = mdgpu_types_sysfs_init();
+	mdgpu_vf_setup();
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
 	if (ret)

@@ -164,7 +164,9 @@ struct mdgpu_sched {
  * @mtypes: pointers into @types, in the form mdev_register_parent() wants
  * @sched: the engine thread and scheduler
  * @vgpus_lock: protects @vgpus
- * @vgpus: the pGPU's vGPUs, for netlink dumps
+ * @vgpus: the pGPU's vGPUs (mdev and VF), for netlink dumps
+ * @vfs_lock: protects @vfs
+ * @vfs: the pGPU's bound SR-IOV VFs (struct mdgpu_vf)
  * @node: on the registry of bound pGPUs (pgpu.c), under its lock
  */
 struct mdgpu_pgpu {
@@ -180,6 +182,8 @@ struct mdgpu_pgpu {
 	struct mdgpu_sched sched;
 	struct mutex vgpus_lock; /* @vgpus */
 	struct list_head vgpus;
+	struct mutex vfs_lock; /* @vfs */
+	struct list_head vfs;
 	struct list_head node;
 };
 
@@ -419,13 +423,19 @@ struct mdgpu_mig {
 	struct mdgpu_dma_log *log;
 };
 
+struct mdgpu_vf;
+
 /**
- * struct mdgpu_vgpu - one vGPU: a VFIO device on an mdev
+ * struct mdgpu_vgpu - one vGPU: a VFIO device on an mdev or on an SR-IOV VF
  * @vdev: VFIO device; must stay the first member (vfio_alloc_device)
- * @mdev: the mediated device it is bound to
+ * @dev: the device it is registered on: the mdev's or the VF's
+ * @mdev: the mediated device it is bound to, or NULL
+ * @vf: the VF it lives on, or NULL
+ * @uuid: the mdev's UUID; a random one for a VF vGPU (netlink names it so)
  * @type: its type, which also leads to its pGPU
  * @lock: serialises device-model state against concurrent accessors
  * @open: a user has the device open
+ * @retiring: being released (VF vGPUs): opening it fails
  * @planes: MDGPU_PLANES_* offered to QUERY_GFX_PLANE
  * @holder_pid: thread group of the user that opened it
  * @holder_comm: its command name
@@ -440,10 +450,14 @@ struct mdgpu_mig {
  */
 struct mdgpu_vgpu {
 	struct vfio_device vdev;
+	struct device *dev;
 	struct mdev_device *mdev;
+	struct mdgpu_vf *vf;
+	guid_t uuid;
 	struct mdgpu_type *type;
 	struct mutex lock; /* device-model state */
 	bool open;
+	bool retiring;
 	unsigned int planes;
 	pid_t holder_pid;
 	char holder_comm[TASK_COMM_LEN];
@@ -508,6 +522,9 @@ int mdgpu_profile_select(void);
 /* pci_cfg.c: type-0 header rules shared by pGPUs and vGPUs */
 void mdgpu_cfg_init_header(u8 *cfg, const struct mdgpu_pci_id *id);
 void mdgpu_cfg_write_byte(u8 *cfg, unsigned int reg, u8 val);
+void mdgpu_cfg_init_pcie(u8 *cfg);
+void mdgpu_cfg_init_sriov(u8 *cfg, u16 total, u16 offset, u16 vf_device);
+void mdgpu_cfg_sriov_write_byte(u8 *cfg, unsigned int reg, u8 val);
 
 /* bridge.c: the synthetic PCI host bridge carrying the pGPUs */
 int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus);
@@ -527,11 +544,14 @@ const struct attribute_group **mdgpu_types_sysfs_init(void);
 
 /* pgpu.c: PCI driver for the pGPUs, VRAM and instance accounting */
 extern struct pci_driver mdgpu_pci_driver;
+extern const struct attribute_group **mdgpu_pgpu_dev_groups;
 void mdgpu_pgpu_driver_setup(void);
 extern const struct attribute_group mdgpu_pgpu_group;
 unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
 				  struct mdgpu_type *type);
 int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type);
+int mdgpu_pgpu_change(struct mdgpu_pgpu *pgpu, struct mdgpu_type *from,
+		      struct mdgpu_type *to, bool check_only);
 void mdgpu_pgpu_unreserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type);
 int mdgpu_pgpu_for_each(int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
 			void *data);
@@ -540,6 +560,18 @@ int mdgpu_pgpu_with(const char *name,
 
 /* vgpu.c: the mdev driver and the VFIO device of each vGPU */
 extern struct mdev_driver mdgpu_mdev_driver;
+struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
+					struct device *dev);
+int mdgpu_vgpu_retire(struct mdgpu_vgpu *vgpu);
+void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu);
+void mdgpu_vgpu_destroy(struct mdgpu_vgpu *vgpu);
+
+/* vf.c: SR-IOV VFs of a pGPU and the vGPU type of each */
+int mdgpu_vf_probe(struct pci_dev *pdev);
+void mdgpu_vf_remove(struct pci_dev *pdev);
+int mdgpu_vf_sriov_configure(struct pci_dev *pdev, int num_vfs);
+struct mdgpu_type *mdgpu_vf_pending_type(struct mdgpu_vf *vf);
+void mdgpu_vf_setup(void);
 
 /* vgpu_cfg.c: the vGPU's emulated PCI configuration space */
 void mdgpu_vgpu_cfg_reset(struct mdgpu_vgpu *vgpu);

@@ -184,7 +184,7 @@ static u32 mdgpu_mig_crc(const void *buf, size_t len)
 
 static struct device *mdgpu_mig_dev(struct mdgpu_vgpu *vgpu)
 {
-	return &vgpu->mdev->dev;
+	return vgpu->dev;
 }
 
 /* ---- saving: encoding the device state ---- */

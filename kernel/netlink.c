@@ -41,6 +41,16 @@ static const struct genl_multicast_group mdgpu_genl_mcgrps[] = {
  * without the attribute, -ENODEV (with an extended ACK) if no bound pGPU
  * has that name.
  */
+/* A vGPU's UUID: its mdev's, or the one a VF vGPU was given. */
+static int mdgpu_nla_put_uuid(struct sk_buff *skb,
+			      const struct mdgpu_vgpu *vgpu)
+{
+	char uuid[UUID_STRING_LEN + 1];
+
+	snprintf(uuid, sizeof(uuid), "%pUl", &vgpu->uuid);
+	return nla_put_string(skb, MDGPU_A_VGPU_UUID, uuid);
+}
+
 static int mdgpu_nl_with_pgpu(struct genl_info *info,
 			      int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
 			      void *data)
@@ -157,7 +167,7 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 	mutex_unlock(&vgpu->lock);
 
 	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
-	if (nla_put_string(skb, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
+	if (mdgpu_nla_put_uuid(skb, vgpu) ||
 	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
 	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, mdgpu_vgpu_state(vgpu)) ||
@@ -334,7 +344,7 @@ static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
 
 	mutex_lock(&pgpu->vgpus_lock);
 	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
-		if (guid_equal(&vgpu->mdev->uuid, f->uuid)) {
+		if (guid_equal(&vgpu->uuid, f->uuid)) {
 			f->vgpu = vgpu;
 			f->ret = f->fn(vgpu, f);
 			break;
@@ -550,7 +560,7 @@ void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
 	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
 	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
 	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
-	    nla_put_string(msg, MDGPU_A_VGPU_UUID, dev_name(&vgpu->mdev->dev)) ||
+	    mdgpu_nla_put_uuid(msg, vgpu) ||
 	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(msg, MDGPU_A_TYPE_NAME, name) ||
 	    (event == MDGPU_EVENT_RING_ERROR &&

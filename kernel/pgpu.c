@@ -77,6 +77,46 @@ int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type)
 }
 
 /**
+ * mdgpu_pgpu_change() - move a VF vGPU's claim from one type to another
+ * @pgpu: the pGPU
+ * @from: the VF's current type, or NULL if it has none
+ * @to: the type it is to have
+ * @check_only: only say whether the change would succeed
+ *
+ * The same rules as mdgpu_pgpu_reserve(), applied as if @from were
+ * already given back, in one step: nobody can take the room in between.
+ *
+ * Return: 0, -EBUSY (strict placement, other types present) or -ENOSPC.
+ */
+int mdgpu_pgpu_change(struct mdgpu_pgpu *pgpu, struct mdgpu_type *from,
+		      struct mdgpu_type *to, bool check_only)
+{
+	u64 fb_from = from ? (u64)from->info->fb_mib * SZ_1M : 0;
+	u64 fb_to = (u64)to->info->fb_mib * SZ_1M;
+	unsigned int others, same;
+	int ret = 0;
+
+	mutex_lock(&pgpu->lock);
+	others = pgpu->nr_vgpus - (from ? 1 : 0);
+	same = to->nr_vgpus - (from == to ? 1 : 0);
+	if (mdgpu_strict_placement && others != same)
+		ret = -EBUSY;
+	else if (same >= mdgpu_type_max_instance(to->info) ||
+		 pgpu->vram_size - pgpu->vram_reserved + fb_from < fb_to)
+		ret = -ENOSPC;
+	if (!ret && !check_only) {
+		pgpu->vram_reserved = pgpu->vram_reserved - fb_from + fb_to;
+		if (from)
+			from->nr_vgpus--;
+		else
+			pgpu->nr_vgpus++;
+		to->nr_vgpus++;
+	}
+	mutex_unlock(&pgpu->lock);
+	return ret;
+}
+
+/**
  * mdgpu_pgpu_unreserve() - give back what mdgpu_pgpu_reserve() claimed
  * @pgpu: the pGPU
  * @type: type of the departing vGPU
@@ -382,6 +422,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	/* A profile's vendor IDs may match real hardware: only take ours. */
 	if (!mdgpu_bridge_owns(pdev))
 		return -ENODEV;
+	if (pdev->is_virtfn)
+		return mdgpu_vf_probe(pdev);
 	pgpu = kzalloc(sizeof(*pgpu), GFP_KERNEL);
 	if (!pgpu)
 		return -ENOMEM;
@@ -396,6 +438,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	mutex_init(&pgpu->lock);
 	mutex_init(&pgpu->vgpus_lock);
 	INIT_LIST_HEAD(&pgpu->vgpus);
+	mutex_init(&pgpu->vfs_lock);
+	INIT_LIST_HEAD(&pgpu->vfs);
 	pgpu->pdev = pdev;
 	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
 
@@ -415,9 +459,13 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	pgpu->nr_types = n;
 	pci_set_drvdata(pdev, pgpu);
 
-	ret = mdgpu_sched_init(&pgpu->sched, pci_name(pdev));
+	/* Not dev_groups: the VFs bound to this driver must not get them. */
+	ret = device_add_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
 	if (ret)
 		goto err_free;
+	ret = mdgpu_sched_init(&pgpu->sched, pci_name(pdev));
+	if (ret)
+		goto err_groups;
 	ret = mdev_register_parent(&pgpu->parent, &pdev->dev,
 				   &mdgpu_mdev_driver, pgpu->mtypes, n);
 	if (ret)
@@ -429,6 +477,8 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 
 err_sched:
 	mdgpu_sched_fini(&pgpu->sched);
+err_groups:
+	device_remove_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
 err_free:
 	mdgpu_pgpu_free(pgpu);
 	return ret;
@@ -436,8 +486,18 @@ err_free:
 
 static void mdgpu_pgpu_remove(struct pci_dev *pdev)
 {
-	struct mdgpu_pgpu *pgpu = pci_get_drvdata(pdev);
+	struct mdgpu_pgpu *pgpu;
 
+	if (pdev->is_virtfn) {
+		mdgpu_vf_remove(pdev);
+		return;
+	}
+	pgpu = pci_get_drvdata(pdev);
+	/*
+	 * The VFs go first, with their vGPUs; each waits until its user has
+	 * closed it. The PCI core expects drivers to leave SR-IOV disabled.
+	 */
+	pci_disable_sriov(pdev);
 	/* Waits for readers that found the pGPU in the registry. */
 	mdgpu_pgpu_unregister(pgpu);
 	/*
@@ -446,6 +506,7 @@ static void mdgpu_pgpu_remove(struct pci_dev *pdev)
 	 */
 	mdev_unregister_parent(&pgpu->parent);
 	mdgpu_sched_fini(&pgpu->sched);
+	device_remove_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
 	mdgpu_pgpu_free(pgpu);
 }
 
@@ -466,8 +527,11 @@ struct pci_driver mdgpu_pci_driver = {
 	.id_table = mdgpu_pci_ids,
 	.probe = mdgpu_pgpu_probe,
 	.remove = mdgpu_pgpu_remove,
-	/* .dev_groups is filled in by mdgpu_init() */
+	.sriov_configure = mdgpu_vf_sriov_configure,
 };
+
+/* The pGPU's groups, built by mdgpu_types_sysfs_init() at load. */
+const struct attribute_group **mdgpu_pgpu_dev_groups;
 
 /**
  * mdgpu_pgpu_driver_setup() - name and match the PCI driver per profile

@@ -226,7 +226,7 @@ static void mdgpu_sched_charge(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu,
 	s->busy_ns += ran;
 
 	rec = &s->log[s->log_next++ % MDGPU_SLICE_LOG];
-	rec->vgpu = vgpu->mdev->uuid;
+	rec->vgpu = vgpu->uuid;
 	rec->start = start;
 	rec->target = target - start;
 	rec->actual = ran;

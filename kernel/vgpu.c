@@ -7,6 +7,11 @@
  * opens through /dev/vfio/<group>. This file routes the device's file
  * operations (region access, mmap, ioctls) to the device model; removal
  * waits, signalling REQ, until the user has closed the device.
+ *
+ * A vGPU on an SR-IOV VF (vf.c) is the same VFIO device with the same
+ * device model, registered on the VF's own PCI device instead of an mdev:
+ * only how it learns its type and name (.init) and who creates and
+ * removes it differ.
  */
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -305,14 +310,24 @@ static int mdgpu_vgpu_open(struct vfio_device *vdev)
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 	int ret;
 
-	ret = mdgpu_sched_attach(vgpu);
-	if (ret)
-		return ret;
 	mutex_lock(&vgpu->lock);
+	if (vgpu->retiring) {
+		/* A VF vGPU whose type is being released. */
+		mutex_unlock(&vgpu->lock);
+		return -ENODEV;
+	}
 	vgpu->open = true;
 	vgpu->holder_pid = task_tgid_nr(current);
 	get_task_comm(vgpu->holder_comm, current);
 	mutex_unlock(&vgpu->lock);
+	ret = mdgpu_sched_attach(vgpu);
+	if (ret) {
+		mutex_lock(&vgpu->lock);
+		vgpu->open = false;
+		vgpu->holder_pid = 0;
+		mutex_unlock(&vgpu->lock);
+		return ret;
+	}
 	mdgpu_event(vgpu, MDGPU_EVENT_OPENED, 0);
 	return 0;
 }
@@ -338,7 +353,7 @@ static void mdgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
 	if (!count) {
-		dev_notice(&vgpu->mdev->dev,
+		dev_notice(vgpu->dev,
 			   "removal requested; waiting for %s (pid %d) to release the vGPU\n",
 			   vgpu->holder_comm, vgpu->holder_pid);
 		mdgpu_event(vgpu, MDGPU_EVENT_REMOVAL_REQUESTED, 0);
@@ -346,14 +361,13 @@ static void mdgpu_vgpu_request(struct vfio_device *vdev, unsigned int count)
 	mdgpu_irq_request(vgpu);
 }
 
-static int mdgpu_vgpu_init(struct vfio_device *vdev)
+/* What every vGPU's .init does once it knows its type. */
+static int mdgpu_vgpu_init_common(struct mdgpu_vgpu *vgpu,
+				  struct mdgpu_type *type)
 {
-	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
-	struct mdgpu_type *type = to_mdgpu_type(to_mdev_device(vdev->dev)->type);
 	int ret;
 
 	vgpu->type = type;
-	vgpu->mdev = to_mdev_device(vdev->dev);
 	vgpu->planes = MDGPU_PLANES_REGION;
 	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
 	INIT_LIST_HEAD(&vgpu->engine.node);
@@ -370,6 +384,28 @@ static int mdgpu_vgpu_init(struct vfio_device *vdev)
 	return 0;
 }
 
+static int mdgpu_mdev_vgpu_init(struct vfio_device *vdev)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+
+	vgpu->mdev = mdev;
+	vgpu->dev = &mdev->dev;
+	vgpu->uuid = mdev->uuid;
+	return mdgpu_vgpu_init_common(vgpu, to_mdgpu_type(mdev->type));
+}
+
+/* The VF's drvdata is its struct mdgpu_vf, which holds the type to take. */
+static int mdgpu_vf_vgpu_init(struct vfio_device *vdev)
+{
+	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
+
+	vgpu->vf = dev_get_drvdata(vdev->dev);
+	vgpu->dev = vdev->dev;
+	guid_gen(&vgpu->uuid);
+	return mdgpu_vgpu_init_common(vgpu, mdgpu_vf_pending_type(vgpu->vf));
+}
+
 static void mdgpu_vgpu_release(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
@@ -383,7 +419,7 @@ static void mdgpu_vgpu_release(struct vfio_device *vdev)
 
 static const struct vfio_device_ops mdgpu_vgpu_ops = {
 	.name = "mdgpu",
-	.init = mdgpu_vgpu_init,
+	.init = mdgpu_mdev_vgpu_init,
 	.release = mdgpu_vgpu_release,
 	MDGPU_COMPAT_VFIO_IOMMUFD_OPS
 	.open_device = mdgpu_vgpu_open,
@@ -395,6 +431,124 @@ static const struct vfio_device_ops mdgpu_vgpu_ops = {
 	MDGPU_COMPAT_REGION_INFO_OP
 	.request = mdgpu_vgpu_request,
 };
+
+/* The same device on a VF: only .init differs. */
+static const struct vfio_device_ops mdgpu_vf_vgpu_ops = {
+	.name = "mdgpu-vf",
+	.init = mdgpu_vf_vgpu_init,
+	.release = mdgpu_vgpu_release,
+	MDGPU_COMPAT_VFIO_IOMMUFD_OPS
+	.open_device = mdgpu_vgpu_open,
+	.close_device = mdgpu_vgpu_close,
+	.read = mdgpu_vgpu_read,
+	.write = mdgpu_vgpu_write,
+	.mmap = mdgpu_vgpu_mmap,
+	.ioctl = mdgpu_vgpu_ioctl,
+	MDGPU_COMPAT_REGION_INFO_OP
+	.request = mdgpu_vgpu_request,
+};
+
+/* Make an allocated vGPU a registered VFIO device on its pGPU's list. */
+static int mdgpu_vgpu_register(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_pgpu *pgpu = vgpu->type->pgpu;
+	int ret;
+
+	/*
+	 * The singleton device set the VFIO core would make, but checked:
+	 * __vfio_register_dev() ignores a failed allocation there and
+	 * registers a device whose first open dereferences a NULL set.
+	 */
+	ret = vfio_assign_device_set(&vgpu->vdev, &vgpu->vdev);
+	if (ret)
+		return ret;
+	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
+	if (ret)
+		return ret;
+	mutex_lock(&pgpu->vgpus_lock);
+	list_add_tail(&vgpu->pgpu_node, &pgpu->vgpus);
+	mutex_unlock(&pgpu->vgpus_lock);
+	mdgpu_event(vgpu, MDGPU_EVENT_CREATED, 0);
+	return 0;
+}
+
+/**
+ * mdgpu_vgpu_destroy() - unregister a vGPU and drop it
+ * @vgpu: a vGPU registered by mdgpu_vgpu_register()
+ *
+ * Waits until userspace has closed the device, calling its request op
+ * meanwhile. The caller gives its place on the pGPU back afterwards.
+ */
+void mdgpu_vgpu_destroy(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_pgpu *pgpu = vgpu->type->pgpu;
+
+	mutex_lock(&pgpu->vgpus_lock);
+	list_del(&vgpu->pgpu_node);
+	mutex_unlock(&pgpu->vgpus_lock);
+	vfio_unregister_group_dev(&vgpu->vdev);
+	mdgpu_event(vgpu, MDGPU_EVENT_DESTROYED, 0);
+	vfio_put_device(&vgpu->vdev);
+}
+
+/**
+ * mdgpu_vgpu_retire() - make a vGPU that nobody has open unopenable
+ * @vgpu: the vGPU
+ *
+ * Lets a VF vGPU be released without waiting for a user: once this
+ * succeeds, opening the device fails and mdgpu_vgpu_destroy() does not
+ * block.
+ *
+ * Return: 0, or -EBUSY if a user has the device open.
+ */
+int mdgpu_vgpu_retire(struct mdgpu_vgpu *vgpu)
+{
+	int ret = 0;
+
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open)
+		ret = -EBUSY;
+	else
+		vgpu->retiring = true;
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+
+/**
+ * mdgpu_vgpu_unretire() - undo mdgpu_vgpu_retire()
+ * @vgpu: the vGPU
+ */
+void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu)
+{
+	mutex_lock(&vgpu->lock);
+	vgpu->retiring = false;
+	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * mdgpu_vgpu_create_vf() - create the vGPU of a VF
+ * @vf: the VF; mdgpu_vf_pending_type() gives the type, whose room on the
+ *	pGPU the caller has claimed
+ * @dev: the VF's PCI device, whose drvdata is @vf
+ *
+ * Return: the registered vGPU, or an ERR_PTR().
+ */
+struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
+					struct device *dev)
+{
+	struct mdgpu_vgpu *vgpu;
+	int ret;
+
+	vgpu = vfio_alloc_device(mdgpu_vgpu, vdev, dev, &mdgpu_vf_vgpu_ops);
+	if (IS_ERR(vgpu))
+		return vgpu;
+	ret = mdgpu_vgpu_register(vgpu);
+	if (ret) {
+		vfio_put_device(&vgpu->vdev);
+		return ERR_PTR(ret);
+	}
+	return vgpu;
+}
 
 static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 {
@@ -412,22 +566,9 @@ static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 		goto err_unreserve;
 	}
 	dev_set_drvdata(&mdev->dev, vgpu);
-
-	/*
-	 * The singleton device set the VFIO core would make, but checked:
-	 * __vfio_register_dev() ignores a failed allocation there and
-	 * registers a device whose first open dereferences a NULL set.
-	 */
-	ret = vfio_assign_device_set(&vgpu->vdev, &vgpu->vdev);
+	ret = mdgpu_vgpu_register(vgpu);
 	if (ret)
 		goto err_put;
-	ret = vfio_register_emulated_iommu_dev(&vgpu->vdev);
-	if (ret)
-		goto err_put;
-	mutex_lock(&type->pgpu->vgpus_lock);
-	list_add_tail(&vgpu->pgpu_node, &type->pgpu->vgpus);
-	mutex_unlock(&type->pgpu->vgpus_lock);
-	mdgpu_event(vgpu, MDGPU_EVENT_CREATED, 0);
 	return 0;
 
 err_put:
@@ -442,13 +583,8 @@ static void mdgpu_vgpu_remove(struct mdev_device *mdev)
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(&mdev->dev);
 	struct mdgpu_type *type = vgpu->type;
 
-	mutex_lock(&type->pgpu->vgpus_lock);
-	list_del(&vgpu->pgpu_node);
-	mutex_unlock(&type->pgpu->vgpus_lock);
 	/* Waits until userspace has closed the device, calling request. */
-	vfio_unregister_group_dev(&vgpu->vdev);
-	mdgpu_event(vgpu, MDGPU_EVENT_DESTROYED, 0);
-	vfio_put_device(&vgpu->vdev);
+	mdgpu_vgpu_destroy(vgpu);
 	mdgpu_pgpu_unreserve(type->pgpu, type);
 }
 

@@ -793,6 +793,32 @@ else
 	echo "ok $n rmmod destroyed events # SKIP MDGPU_KO not set"
 fi
 
+# --- vf ----------------------------------------------------------------------
+
+test_vf() {
+	vf=6d67:01:00.0
+	echo 2 >"$PCI/$gpu0/sriov_numvfs" || return 1
+	bad=0
+	"$CTL" vf set "$vf" 1g || bad=1
+	json "$tmp/vf.json" "$CTL" vf list -j || bad=1
+	pycheck "$tmp/vf.json" '
+ck(len(d) == 2, "two VFs listed: %r" % d)
+ck(d[0]["vf"] == "6d67:01:00.0" and d[0]["gpu"] == "'"$gpu0"'", "VF 0: %r" % d[0])
+ck(d[0]["type"] == "1g", "VF 0 type: %r" % d[0])
+ck(d[0]["iommu_group"] == os.path.basename(os.readlink(PCI + "/6d67:01:00.0/iommu_group")), "group")
+ck("type" not in d[1], "VF 1 has no type: %r" % d[1])' || bad=1
+	"$CTL" vf list | grep -Eq "^6d67:01:00.0 +$gpu0 +1g" || { echo "table:"; "$CTL" vf list; bad=1; }
+	expect 1 "unknown type 7z" "$CTL" vf set "$vf" 7z || bad=1
+	expect 1 "no room for type 4g" "$CTL" vf set 6d67:01:00.1 4g || bad=1
+	expect 2 "is not a PCI address" "$CTL" vf set nonsense 1g || bad=1
+	[ "$(cat "$PCI/$vf/mdgpu/current_vgpu_type")" = 1g ] || bad=1
+	"$CTL" vf clear "$vf" || bad=1
+	[ "$(cat "$PCI/$vf/mdgpu/current_vgpu_type")" = 0 ] || bad=1
+	echo 0 >"$PCI/$gpu0/sriov_numvfs" || bad=1
+	return "$bad"
+}
+t "vf list/set/clear show and change the VFs' vGPU types" test_vf
+
 # --- module not loaded --------------------------------------------------------
 
 test_not_loaded() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""End-to-end tests: vGPUs handed to real QEMU (-device vfio-pci,sysfsdev=).
+"""End-to-end tests: vGPUs handed to real QEMU (-device vfio-pci,sysfsdev=),
+and an SR-IOV VF's vGPU (-device vfio-pci,host=<vf>).
 
 Runs inside the test VM as root with mdgpu loaded. Prints TAP 13, with the
 QEMU version it ran against ("# versions: QEMU ..."): Debian 12's QEMU 7.2 on
@@ -230,6 +231,51 @@ def removal_of_a_displayed_vgpu_completes_when_qemu_exits(self=None):
         if done:
             done.wait(30)
         qv.remove_vgpu(uuid)
+
+
+PCI = "/sys/bus/pci/devices"
+VF = "6d67:01:00.0"
+
+
+def sysfs_write(path, val):
+    with open(path, "w") as f:
+        f.write(val)
+
+
+@test
+def qemu_takes_a_vf_vgpu_as_a_pci_host_device(self=None):
+    sysfs_write("%s/%s/sriov_numvfs" % (PCI, PGPU), "1")
+    qemu = None
+    try:
+        sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "16m")
+        qemu = qv.Qemu(None, host=VF)
+        check(qemu.started(), "QEMU did not start: %s" % qemu.start_error)
+        check(qemu.errors().strip() == "", "QEMU printed: %r" % qemu.errors())
+        qemu.map_bars()
+        ids = qemu.cfg_read32(0x00)
+        check(ids == 0x11111234, "vendor/device %#x, want 0x11111234" % ids)
+        magic = qemu.mmio_read(MDGPU_REG_ID)
+        check(magic == MDGPU_ID_MAGIC, "ID register %#x" % magic)
+        vram = qemu.mmio_read(MDGPU_REG_VRAM_SIZE_LO)
+        check(vram == 16 << 20, "VRAM size register %#x" % vram)
+        width, height = 320, 240
+        pattern = qv.test_pattern(width, height)
+        qemu.vram_write(0, pattern)
+        qemu.set_mode(width, height)
+        w, h, rgb = qemu.screendump()
+        check((w, h) == (width, height), "screendump is %dx%d" % (w, h))
+        check(rgb == qv.xrgb_to_rgb(pattern), "screendump differs from VRAM")
+        # the type of an open VF vGPU stays
+        try:
+            sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
+            check(False, "type released while QEMU holds the VF")
+        except OSError as e:
+            check(e.errno == 16, "releasing an open VF vGPU: %s, not EBUSY" % e)
+    finally:
+        if qemu:
+            qemu.close()
+        sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
+        sysfs_write("%s/%s/sriov_numvfs" % (PCI, PGPU), "0")
 
 
 def main():

@@ -41,11 +41,15 @@ def qemu_version():
 class Qemu:
     """QEMU with one vGPU at 00:04.0, controlled through qtest and QMP."""
 
-    def __init__(self, uuid, display=True, extra=()):
+    def __init__(self, uuid, display=True, extra=(), host=None):
+        """An mdev vGPU by @uuid, or a VF vGPU by PCI address @host."""
         self.tmp = tempfile.mkdtemp(prefix="mdgpu-qemu.")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         self.stderr_path = os.path.join(self.tmp, "stderr")
-        dev = "vfio-pci,sysfsdev=%s/%s,addr=%02x.0" % (MDEV, uuid, SLOT)
+        if host:
+            dev = "vfio-pci,host=%s,addr=%02x.0" % (host, SLOT)
+        else:
+            dev = "vfio-pci,sysfsdev=%s/%s,addr=%02x.0" % (MDEV, uuid, SLOT)
         if display:
             dev += ",display=on"
         # -S: the guest CPU never runs (firmware would reassign the BARs);

@@ -24,6 +24,18 @@
 #define MDGPU_MAX_PGPUS			32	/* one per slot on bus 00 */
 
 /*
+ * SR-IOV: every pGPU is a PCI Express root-complex integrated endpoint
+ * whose SR-IOV capability offers MDGPU_PGPU_TOTAL_VFS virtual functions.
+ * The VFs of the pGPU in slot N sit on bus N + 1, functions 0 to
+ * TotalVFs - 1; their device ID is the pGPU's own (as on NVIDIA's boards).
+ * They have no BARs on the host: a VF with a vGPU type is a VFIO device
+ * whose BARs are emulated, as an mdev vGPU's are.
+ */
+#define MDGPU_PGPU_TOTAL_VFS		16
+#define MDGPU_PGPU_PCIE_CAP		0x40	/* PCI Express capability */
+#define MDGPU_PGPU_SRIOV_CAP		0x100	/* SR-IOV extended capability */
+
+/*
  * The vGPU as the guest sees it: Bochs/QEMU stdvga compatible, so that an
  * unmodified guest binds bochs-drm; our own subsystem ID tells an
  * mdgpu-aware driver what it really is.
@@ -40,8 +52,13 @@
  *   /sys/bus/pci/devices/<pgpu>/mdgpu/           pGPU state
  *   /sys/bus/pci/devices/<pgpu>/mdgpu-<type>/    one value per file per type
  *   /sys/bus/mdev/devices/<uuid>/mdgpu/          per-vGPU values
+ *   /sys/bus/pci/devices/<vf>/mdgpu/             a VF's vGPU type
+ *   (<vf>/nvidia/ in the NVIDIA profiles, as NVIDIA's vGPU 17+ driver)
  */
 #define MDGPU_SYSFS_PGPU_GROUP		"mdgpu"
 #define MDGPU_SYSFS_VGPU_GROUP		"mdgpu"
+#define MDGPU_SYSFS_VF_GROUP		"mdgpu"
+#define MDGPU_SYSFS_VF_CREATABLE	"creatable_vgpu_types"
+#define MDGPU_SYSFS_VF_CURRENT		"current_vgpu_type"
 
 #endif /* _UAPI_MDGPU_H */

@@ -234,7 +234,8 @@ struct mdgpu_vfio {
 	struct vfio_device_info info;
 	uint64_t cfg_offset;
 	uint64_t cfg_size;
-	char uuid[MDGPU_UUID_SIZE];
+	char uuid[MDGPU_UUID_SIZE];	/* the device's name: UUID, or BDF */
+	bool pci;			/* a VF vGPU: a PCI device, not an mdev */
 };
 
 /* Mark @v closed (all fds -1), so that mdgpu_vfio_close() is always safe. */
@@ -247,6 +248,12 @@ void mdgpu_vfio_init(struct mdgpu_vfio *v);
  * everything opened so far is closed again.
  */
 int mdgpu_vfio_open(struct mdgpu_vfio *v, const char *uuid);
+
+/*
+ * The same for the vGPU of an SR-IOV VF: the VFIO device is the PCI device
+ * @bdf ("6d67:01:00.0") itself.
+ */
+int mdgpu_vfio_open_pci(struct mdgpu_vfio *v, const char *bdf);
 /* Close whatever is open, device first; @v is left closed. */
 void mdgpu_vfio_close(struct mdgpu_vfio *v);
 

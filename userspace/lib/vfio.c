@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -59,13 +61,36 @@ static int mdgpu_vfio_open_container(struct mdgpu_vfio *v)
 	return 0;
 }
 
+/* The IOMMU group number of PCI device @bdf, or -errno. */
+static int mdgpu_vfio_pci_iommu_group(const char *bdf)
+{
+	char path[256], name[32], *end;
+	unsigned long id;
+	int ret;
+
+	ret = mdgpu_path(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+			 bdf);
+	if (ret)
+		return ret;
+	ret = mdgpu_sysfs_link_name(path, name, sizeof(name));
+	if (ret)
+		return ret;
+	errno = 0;
+	id = strtoul(name, &end, 10);
+	if (errno || end == name || *end || id > INT_MAX)
+		return mdgpu_fail(EPROTO, "VF %s: IOMMU group \"%s\" is not a number",
+				  bdf, name);
+	return (int)id;
+}
+
 static int mdgpu_vfio_open_group(struct mdgpu_vfio *v)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
 	int ret, err;
 
-	ret = mdgpu_vgpu_iommu_group(v->uuid);
+	ret = v->pci ? mdgpu_vfio_pci_iommu_group(v->uuid) :
+		       mdgpu_vgpu_iommu_group(v->uuid);
 	if (ret < 0)
 		return ret;
 	v->group_id = ret;
@@ -122,6 +147,26 @@ static int mdgpu_vfio_open_device(struct mdgpu_vfio *v)
 	v->cfg_offset = cfg.offset;
 	v->cfg_size = cfg.size;
 	return 0;
+}
+
+int mdgpu_vfio_open_pci(struct mdgpu_vfio *v, const char *bdf)
+{
+	int ret;
+
+	mdgpu_vfio_init(v);
+	if (strlen(bdf) >= sizeof(v->uuid))
+		return mdgpu_fail(EINVAL, "VFIO open: \"%s\" is not a PCI address",
+				  bdf);
+	strcpy(v->uuid, bdf);
+	v->pci = true;
+	ret = mdgpu_vfio_open_container(v);
+	if (!ret)
+		ret = mdgpu_vfio_open_group(v);
+	if (!ret)
+		ret = mdgpu_vfio_open_device(v);
+	if (ret)
+		mdgpu_vfio_close(v);
+	return ret;
 }
 
 int mdgpu_vfio_open(struct mdgpu_vfio *v, const char *uuid)

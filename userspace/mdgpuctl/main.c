@@ -31,6 +31,8 @@ static const char main_help[] =
 "  vgpu show UUID [--libvirt-xml]\n"
 "  vgpu set UUID [--weight W] [--cap PCT]\n"
 "  vgpu inspect FILE                        mdevctl definitions read back\n"
+"  vf list [--gpu GPU]                      SR-IOV VFs and their vGPU types\n"
+"  vf set VF TYPE | vf clear VF             give or release a VF's vGPU\n"
 "  sched show [--gpu GPU]\n"
 "  sched set --gpu GPU [--policy POLICY] [--timeslice MS]\n"
 "  sched log --gpu GPU                      the most recent time slices\n"
@@ -105,6 +107,7 @@ static const struct {
 	{ "gpu", cmd_gpu },
 	{ "type", cmd_type },
 	{ "vgpu", cmd_vgpu },
+	{ "vf", cmd_vf },
 	{ "sched", cmd_sched },
 	{ "top", cmd_top },
 	{ "monitor", cmd_monitor },

@@ -277,6 +277,7 @@ int vgpu_inspect(int argc, char **argv, const char *help);
 int cmd_gpu(int argc, char **argv);
 int cmd_type(int argc, char **argv);
 int cmd_vgpu(int argc, char **argv);
+int cmd_vf(int argc, char **argv);
 int cmd_sched(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
