@@ -26,7 +26,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <linux/vfio.h>
@@ -61,7 +63,11 @@ void mdgpu_clear_error(void);
 int mdgpu_fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* sysfs.c */
+/*
+ * sysfs.c: every /sys path goes through these functions. With
+ * MDGPU_SYSFS_ROOT=DIR in the environment they use DIR/sys/... instead
+ * (a test's tree; ignored by set-user-ID programs); messages name /sys/...
+ */
 
 /*
  * Read a sysfs attribute into @buf (NUL-terminated, one trailing newline
@@ -82,6 +88,12 @@ int mdgpu_sysfs_write_raw(const char *path, const void *data, size_t len);
 int mdgpu_sysfs_link_name(const char *path, char *buf, size_t size);
 /* Whether @path exists (lstat, so dangling links count). */
 bool mdgpu_sysfs_exists(const char *path);
+/* opendir(3) of a sysfs directory. */
+DIR *mdgpu_sysfs_opendir(const char *path);
+/* fopen(3) of a sysfs file. */
+FILE *mdgpu_sysfs_fopen(const char *path, const char *mode);
+/* realpath(3) of a sysfs path, into @resolved (PATH_MAX bytes). */
+char *mdgpu_sysfs_realpath(const char *path, char *resolved);
 /* snprintf into @buf; -ENAMETOOLONG if it does not fit. */
 int mdgpu_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -166,6 +166,8 @@ struct mdnl {
  */
 int mdnl_open(struct mdnl *ctx);
 void mdnl_close(struct mdnl *ctx);
+/* Whether messages come from a recording (MDGPU_NL_REPLAY, see nl.c). */
+bool mdnl_replaying(void);
 
 /* Called for every reply message with its attributes, parsed and checked. */
 typedef int (*mdnl_reply_fn)(struct nlattr **tb, void *arg);
