@@ -11,6 +11,7 @@
  *
  * Concerns, one source file each:
  *   error.c  the last-error message
+ *   names.c  the names of policies, vGPU states, events, ring errors, commands
  *   sysfs.c  reading and writing sysfs attributes
  *   uuid.c   UUID generation and validation
  *   pgpu.c   pGPU enumeration, pGPU and type attributes
@@ -24,9 +25,9 @@
 #ifndef LIBMDGPU_H
 #define LIBMDGPU_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -47,6 +48,24 @@
 #define MDGPU_PCI_NAME_SIZE	16	/* "dddd:bb:ss.f" and its NUL */
 #define MDGPU_TYPE_NAME_SIZE	32	/* "mdgpu-512m" and its NUL */
 #define MDGPU_ERROR_SIZE	512
+
+/*
+ * names.c: one spelling for each, "unknown(<n>)" for a value without a name
+ * (in a per-thread buffer, valid for the next three calls).
+ */
+
+/* "best_effort", "equal_share", "fixed_share", "weighted", as sysfs takes. */
+const char *mdgpu_sched_policy_name(uint32_t policy);
+/* enum mdgpu_sched_policy of a name (any case, '-' for '_'), or -1. */
+int mdgpu_sched_policy_parse(const char *s);
+/* "created", "open", "running", "error" (enum mdgpu_vgpu_state). */
+const char *mdgpu_vgpu_state_name(uint32_t state);
+/* "created", "destroyed", ..., "ring_error", "removal_requested". */
+const char *mdgpu_event_name(uint32_t event);
+/* MDGPU_RING_ERR_*: "none", "opcode", "vram_range", "dma", "args", "ring". */
+const char *mdgpu_ring_error_name(uint32_t error);
+/* MDGPU_CMD_* opcodes: "NOP", "FILL", "COPY", ... */
+const char *mdgpu_cmd_name(uint32_t op);
 
 /* error.c */
 
@@ -530,10 +549,6 @@ struct mdgpu_cmd mdgpu_cmd_download(uint64_t iova, uint64_t vram,
 				    uint64_t len);
 struct mdgpu_cmd mdgpu_cmd_fence(uint64_t iova, uint64_t value);
 struct mdgpu_cmd mdgpu_cmd_busy(uint64_t ns);
-/* "FILL", "COPY", ...; "op <n>" (in a static buffer) for unknown ones. */
-const char *mdgpu_cmd_name(uint32_t op);
-/* MDGPU_RING_ERR_* as a word ("VRAM_RANGE"); "?" for unknown codes. */
-const char *mdgpu_ring_error_name(uint32_t error);
 
 /**
  * struct mdgpu_ring - a vGPU's command ring, driven from this process

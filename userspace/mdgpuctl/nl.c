@@ -43,7 +43,7 @@
 
 /* What the tool accepts in a reply or event. */
 static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
-	[MDGPU_A_PGPU]			= STR(PCI_NAME_SIZE),
+	[MDGPU_A_PGPU]			= STR(MDGPU_PCI_NAME_SIZE),
 	[MDGPU_A_PGPU_VRAM_TOTAL]	= U64,
 	[MDGPU_A_PGPU_VRAM_RESERVED]	= U64,
 	[MDGPU_A_PGPU_NR_VGPUS]		= U32,
@@ -51,8 +51,8 @@ static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_PGPU_BUSY_NS]		= U64,
 	[MDGPU_A_SCHED_POLICY]		= U32,
 	[MDGPU_A_TIMESLICE_US]		= U32,
-	[MDGPU_A_TYPE_NAME]		= STR(TYPE_NAME_SIZE),
-	[MDGPU_A_TYPE_PRETTY_NAME]	= STR(TYPE_NAME_SIZE),
+	[MDGPU_A_TYPE_NAME]		= STR(MDGPU_TYPE_NAME_SIZE),
+	[MDGPU_A_TYPE_PRETTY_NAME]	= STR(MDGPU_TYPE_NAME_SIZE),
 	[MDGPU_A_TYPE_FRAMEBUFFER_MIB]	= U32,
 	[MDGPU_A_TYPE_NUM_HEADS]	= U32,
 	[MDGPU_A_TYPE_MAX_XRES]		= U32,
@@ -60,7 +60,7 @@ static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_TYPE_MAX_INSTANCE]	= U32,
 	[MDGPU_A_TYPE_AVAILABLE]	= U32,
 	[MDGPU_A_TYPE_FRL]		= U32,
-	[MDGPU_A_VGPU_UUID]		= STR(UUID_STR_SIZE),
+	[MDGPU_A_VGPU_UUID]		= STR(MDGPU_UUID_SIZE),
 	[MDGPU_A_VGPU_STATE]		= U32,
 	[MDGPU_A_VGPU_HOLDER_PID]	= U32,
 	[MDGPU_A_VGPU_HOLDER_COMM]	= STR(COMM_SIZE),
@@ -634,7 +634,7 @@ const char *attr_str(struct nlattr **tb, int type)
 	return tb[type] ? nla_get_string(tb[type]) : NULL;
 }
 
-bool attr_uuid(struct nlattr **tb, int type, char str[UUID_STR_SIZE])
+bool attr_uuid(struct nlattr **tb, int type, char str[MDGPU_UUID_SIZE])
 {
 	if (!tb[type])
 		return false;

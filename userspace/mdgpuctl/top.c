@@ -242,7 +242,7 @@ int cmd_top(int argc, char **argv)
 	};
 	struct sample prev = { 0 }, cur = { 0 };
 	uint32_t interval_ms = 1000, count = 0, n;
-	char pgpu[PCI_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	bool clear;

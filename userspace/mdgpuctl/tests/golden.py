@@ -183,7 +183,10 @@ def snapshot(root):
 def run_case(case, world, spec, ctl):
     with tempfile.TemporaryDirectory(prefix="mdgpuctl-golden.") as tmp:
         root = os.path.join(tmp, "root")
-        world.sysfs(root)
+        if case.get("sysfs") == "none":
+            os.makedirs(os.path.join(root, "sys"))
+        else:
+            world.sysfs(root)
         for path, text in case.get("files", {}).items():
             path = os.path.join(tmp, path)
             os.makedirs(os.path.dirname(path), exist_ok=True)
