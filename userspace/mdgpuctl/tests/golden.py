@@ -11,7 +11,8 @@ Each case of cases.yaml runs mdgpuctl once, with
   - MDGPU_SYSFS_ROOT: a sysfs tree of the same world (pGPUs bound to the
     driver, mdev types, vGPUs), made afresh for the case.
 Its stdout, stderr, exit status and the sysfs files it wrote must equal
-golden/CASE.txt. --update writes the golden files instead. Prints TAP 13.
+golden/CASE.txt, and what it records with MDGPU_NL_CAPTURE meanwhile must
+be the recording (all of it if the command succeeded). --update writes the golden files instead. Prints TAP 13.
 """
 import argparse
 import difflib
@@ -169,6 +170,19 @@ def expand(arg):
     return str(arg)
 
 
+def normalize(data):
+    """A capture with its requests' sequence numbers and ports zeroed."""
+    out, off = b"", 0
+    while off + nlmsg.HDR.size <= len(data):
+        length, kind, flags, _, _ = nlmsg.HDR.unpack_from(data, off)
+        msg = data[off:off + nlmsg.align(length)]
+        if flags & nlmsg.NLM_F_REQUEST:
+            msg = nlmsg.HDR.pack(length, kind, flags, 0, 0) + msg[nlmsg.HDR.size:]
+        out += msg
+        off += nlmsg.align(length)
+    return out
+
+
 def snapshot(root):
     files = {}
     for d, _, names in os.walk(root):
@@ -198,8 +212,10 @@ def run_case(case, world, spec, ctl):
         args = [expand(a).replace("$TMP", tmp) for a in
                 (shlex.split(case["run"]) if isinstance(case["run"], str) else case["run"])]
         before = snapshot(root)
+        capture = os.path.join(tmp, "capture")
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C", "TZ": "UTC",
-               "MDGPU_SYSFS_ROOT": root, "MDGPU_NL_REPLAY": replay}
+               "MDGPU_SYSFS_ROOT": root, "MDGPU_NL_REPLAY": replay,
+               "MDGPU_NL_CAPTURE": capture}
         p = subprocess.run([ctl] + args, env=env, input=case.get("stdin", "").encode(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         after = snapshot(root)
@@ -210,6 +226,14 @@ def run_case(case, world, spec, ctl):
         out.append("[stderr]")
         out.append(p.stderr.decode(errors="replace").rstrip("\n"))
         out.append("[exit %d]" % p.returncode)
+        # What the tool captured is what it replayed: all of it when the
+        # command succeeded, as far as it read when it failed.
+        with open(replay, "rb") as f:
+            recorded = f.read()
+        captured = normalize(nlmsg.read_file(capture))
+        if captured != recorded and (p.returncode == 0 or
+                                     not recorded.startswith(captured)):
+            out.append("[the capture differs from the recording]")
         for path in sorted(after):
             if before.get(path) != after[path]:
                 out.append("[wrote /%s] %r" % (path, after[path].decode(errors="replace")))

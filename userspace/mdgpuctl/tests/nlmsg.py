@@ -183,6 +183,15 @@ class Recording:
         raise KeyError("%s is not in the request" % name)
 
 
+def read_file(path):
+    """A recording's bytes, b"" if there is none."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return b""
+
+
 def describe(spec, data):
     """One line per message of a recording."""
     lines, off = [], 0
@@ -212,5 +221,4 @@ def describe(spec, data):
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    with open(sys.argv[1], "rb") as f:
-        print("\n".join(describe(Spec(), f.read())))
+    print("\n".join(describe(Spec(), read_file(sys.argv[1]))))
