@@ -25,9 +25,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mdgpu_py as m  # noqa: E402
-import tap  # noqa: E402
+import mdgpu_py as m
+import tap
 
 MDEV_BUS = "/sys/class/mdev_bus"
 MDEVCTL_DIR = "/etc/mdevctl.d"

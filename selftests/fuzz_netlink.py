@@ -21,8 +21,7 @@ import struct
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mdgpu_py as m  # noqa: E402
+import mdgpu_py as m
 
 P0, P1 = "6d67:00:00.0", "6d67:00:01.0"
 SYS = "/sys/bus/pci/devices/%s/mdgpu/%s"

@@ -12,9 +12,8 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import qemu_vgpu as qv  # noqa: E402
-import tap  # noqa: E402
+import qemu_vgpu as qv
+import tap
 
 PGPU = "6d67:00:00.0"
 TYPE = "mdgpu-16m"            # 1 head, 1024x768, 16 MiB VRAM

@@ -15,6 +15,9 @@ import tempfile
 import time
 import zlib
 
+# One create_vgpu()/remove_vgpu() for every test: mdgpu_py's.
+from mdgpu_py import create_vgpu, remove_vgpu  # noqa: F401
+
 MDEV = "/sys/bus/mdev/devices"
 SLOT = 4                      # -device ...,addr=04.0
 BAR0_ADDR = 0x1000000000      # 64 GiB: any type's VRAM BAR fits above RAM
@@ -232,18 +235,3 @@ def xrgb_to_rgb(data):
     return bytes(rgb)
 
 
-def create_vgpu(pgpu, type_name):
-    with open("/proc/sys/kernel/random/uuid") as f:
-        uuid = f.read().strip()
-    path = "/sys/class/mdev_bus/%s/mdev_supported_types/%s/create" % \
-        (pgpu, type_name)
-    with open(path, "w") as f:
-        f.write(uuid)
-    return uuid
-
-
-def remove_vgpu(uuid):
-    path = "%s/%s/remove" % (MDEV, uuid)
-    if os.path.exists(path):
-        with open(path, "w") as f:
-            f.write("1")

@@ -12,9 +12,8 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import mdgpu_py as m  # noqa: E402
-import tap  # noqa: E402
+import mdgpu_py as m
+import tap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = os.path.join(HERE, "..", "uapi", "mdgpu.yaml")

@@ -11,6 +11,7 @@
  *
  * Concerns, one source file each:
  *   error.c  the last-error message
+ *   names.c  the names of policies, vGPU states, events, ring errors, commands
  *   sysfs.c  reading and writing sysfs attributes
  *   uuid.c   UUID generation and validation
  *   pgpu.c   pGPU enumeration, pGPU and type attributes
@@ -24,9 +25,11 @@
 #ifndef LIBMDGPU_H
 #define LIBMDGPU_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include <linux/vfio.h>
@@ -46,6 +49,24 @@
 #define MDGPU_TYPE_NAME_SIZE	32	/* "mdgpu-512m" and its NUL */
 #define MDGPU_ERROR_SIZE	512
 
+/*
+ * names.c: one spelling for each, "unknown(<n>)" for a value without a name
+ * (in a per-thread buffer, valid for the next three calls).
+ */
+
+/* "best_effort", "equal_share", "fixed_share", "weighted", as sysfs takes. */
+const char *mdgpu_sched_policy_name(uint32_t policy);
+/* enum mdgpu_sched_policy of a name (any case, '-' for '_'), or -1. */
+int mdgpu_sched_policy_parse(const char *s);
+/* "created", "open", "running", "error" (enum mdgpu_vgpu_state). */
+const char *mdgpu_vgpu_state_name(uint32_t state);
+/* "created", "destroyed", ..., "ring_error", "removal_requested". */
+const char *mdgpu_event_name(uint32_t event);
+/* MDGPU_RING_ERR_*: "none", "opcode", "vram_range", "dma", "args", "ring". */
+const char *mdgpu_ring_error_name(uint32_t error);
+/* MDGPU_CMD_* opcodes: "NOP", "FILL", "COPY", ... */
+const char *mdgpu_cmd_name(uint32_t op);
+
 /* error.c */
 
 /**
@@ -61,7 +82,11 @@ void mdgpu_clear_error(void);
 int mdgpu_fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* sysfs.c */
+/*
+ * sysfs.c: every /sys path goes through these functions. With
+ * MDGPU_SYSFS_ROOT=DIR in the environment they use DIR/sys/... instead
+ * (a test's tree; ignored by set-user-ID programs); messages name /sys/...
+ */
 
 /*
  * Read a sysfs attribute into @buf (NUL-terminated, one trailing newline
@@ -82,6 +107,12 @@ int mdgpu_sysfs_write_raw(const char *path, const void *data, size_t len);
 int mdgpu_sysfs_link_name(const char *path, char *buf, size_t size);
 /* Whether @path exists (lstat, so dangling links count). */
 bool mdgpu_sysfs_exists(const char *path);
+/* opendir(3) of a sysfs directory. */
+DIR *mdgpu_sysfs_opendir(const char *path);
+/* fopen(3) of a sysfs file. */
+FILE *mdgpu_sysfs_fopen(const char *path, const char *mode);
+/* realpath(3) of a sysfs path, into @resolved (PATH_MAX bytes). */
+char *mdgpu_sysfs_realpath(const char *path, char *resolved);
 /* snprintf into @buf; -ENAMETOOLONG if it does not fit. */
 int mdgpu_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -525,10 +556,6 @@ struct mdgpu_cmd mdgpu_cmd_download(uint64_t iova, uint64_t vram,
 				    uint64_t len);
 struct mdgpu_cmd mdgpu_cmd_fence(uint64_t iova, uint64_t value);
 struct mdgpu_cmd mdgpu_cmd_busy(uint64_t ns);
-/* "FILL", "COPY", ...; "op <n>" (in a static buffer) for unknown ones. */
-const char *mdgpu_cmd_name(uint32_t op);
-/* MDGPU_RING_ERR_* as a word ("VRAM_RANGE"); "?" for unknown codes. */
-const char *mdgpu_ring_error_name(uint32_t error);
 
 /**
  * struct mdgpu_ring - a vGPU's command ring, driven from this process

@@ -32,7 +32,7 @@ int mdgpu_pci_driver_dir(char *buf, size_t size)
 
 	if (mdgpu_sysfs_exists(MDGPU_SYSFS_PCI_DRIVER))
 		return mdgpu_path(buf, size, "%s", MDGPU_SYSFS_PCI_DRIVER);
-	dir = opendir(MDGPU_SYSFS_MODULE_DRIVERS);
+	dir = mdgpu_sysfs_opendir(MDGPU_SYSFS_MODULE_DRIVERS);
 	if (dir) {
 		while ((de = readdir(dir))) {
 			if (strncmp(de->d_name, "pci:", 4))
@@ -58,7 +58,7 @@ int mdgpu_pgpu_list(struct mdgpu_pgpu_list *list)
 	err = mdgpu_pci_driver_dir(drv, sizeof(drv));
 	if (err)
 		return err;
-	dir = opendir(drv);
+	dir = mdgpu_sysfs_opendir(drv);
 	if (!dir) {
 		err = errno;
 		if (err == ENOENT)	/* driver not registered: no pGPUs */
@@ -197,7 +197,7 @@ int mdgpu_type_list(const char *pgpu, struct mdgpu_type_list *list)
 			 MDGPU_SYSFS_MDEV_BUS, pgpu);
 	if (ret)
 		return ret;
-	dir = opendir(path);
+	dir = mdgpu_sysfs_opendir(path);
 	if (!dir) {
 		err = errno;
 		return mdgpu_fail(err, "types of pGPU %s: opendir %s: %s", pgpu,

@@ -93,41 +93,6 @@ struct mdgpu_cmd mdgpu_cmd_busy(uint64_t ns)
 	return c;
 }
 
-const char *mdgpu_cmd_name(uint32_t op)
-{
-	static const char * const names[] = {
-		[MDGPU_CMD_NOP] = "NOP",
-		[MDGPU_CMD_FILL] = "FILL",
-		[MDGPU_CMD_COPY] = "COPY",
-		[MDGPU_CMD_UPLOAD] = "UPLOAD",
-		[MDGPU_CMD_DOWNLOAD] = "DOWNLOAD",
-		[MDGPU_CMD_FENCE] = "FENCE",
-		[MDGPU_CMD_BUSY] = "BUSY",
-	};
-	static __thread char other[24];
-
-	if (op < sizeof(names) / sizeof(names[0]))
-		return names[op];
-	snprintf(other, sizeof(other), "op %" PRIu32, op);
-	return other;
-}
-
-const char *mdgpu_ring_error_name(uint32_t error)
-{
-	static const char * const names[] = {
-		[MDGPU_RING_ERR_NONE] = "NONE",
-		[MDGPU_RING_ERR_OPCODE] = "OPCODE",
-		[MDGPU_RING_ERR_VRAM_RANGE] = "VRAM_RANGE",
-		[MDGPU_RING_ERR_DMA] = "DMA",
-		[MDGPU_RING_ERR_ARGS] = "ARGS",
-		[MDGPU_RING_ERR_RING] = "RING",
-	};
-
-	if (error < sizeof(names) / sizeof(names[0]))
-		return names[error];
-	return "?";
-}
-
 int mdgpu_ring_attach(struct mdgpu_ring *r, struct mdgpu_vfio *v)
 {
 	struct vfio_region_info info;

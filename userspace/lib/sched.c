@@ -226,7 +226,7 @@ static int mdgpu_pgpu_read_raw(const char *pgpu, const char *attr, char *buf,
 	ret = mdgpu_pgpu_path(path, sizeof(path), pgpu, attr);
 	if (ret)
 		return ret;
-	f = fopen(path, "re");
+	f = mdgpu_sysfs_fopen(path, "re");
 	if (!f) {
 		ret = errno;
 		return mdgpu_fail(ret, "open %s: %s", path, strerror(ret));

@@ -5,6 +5,11 @@
  * Attribute writes use exactly one write(2), so the errno a store method
  * returns reaches the caller unchanged: that errno is part of the ABI
  * (create: -EINVAL, -EEXIST, -ENOSPC, -EBUSY).
+ *
+ * Every path under /sys that the library opens, lists, reads or resolves
+ * goes through here, so a test can point the whole library at a tree of
+ * its own: with MDGPU_SYSFS_ROOT=DIR in the environment, "/sys/..." is
+ * DIR/sys/... (messages still name "/sys/..."). Other paths are left alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,10 +19,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "libmdgpu.h"
+
+/* The test root for /sys, "" for the real one; read once. */
+static const char *mdgpu_sysfs_root(void)
+{
+	static const char *root;
+
+	if (!root) {
+		/* Not for set-user-ID programs: they see the real /sys. */
+		root = secure_getenv("MDGPU_SYSFS_ROOT");
+		if (!root)
+			root = "";
+	}
+	return root;
+}
+
+static bool mdgpu_is_sysfs_path(const char *path)
+{
+	return !strncmp(path, "/sys", 4) && (path[4] == '/' || !path[4]);
+}
+
+/*
+ * The file to open for @path: @path itself, or it below the test root in
+ * @buf. NULL with errno ENAMETOOLONG if that does not fit.
+ */
+static const char *mdgpu_sysfs_real(const char *path, char *buf, size_t size)
+{
+	const char *root = mdgpu_sysfs_root();
+	int n;
+
+	if (!*root || !mdgpu_is_sysfs_path(path))
+		return path;
+	n = snprintf(buf, size, "%s%s", root, path);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return buf;
+}
 
 int mdgpu_path(char *buf, size_t size, const char *fmt, ...)
 {
@@ -34,13 +78,48 @@ int mdgpu_path(char *buf, size_t size, const char *fmt, ...)
 
 bool mdgpu_sysfs_exists(const char *path)
 {
+	char buf[PATH_MAX];
 	struct stat st;
 
-	return lstat(path, &st) == 0;
+	path = mdgpu_sysfs_real(path, buf, sizeof(buf));
+	return path && lstat(path, &st) == 0;
+}
+
+DIR *mdgpu_sysfs_opendir(const char *path)
+{
+	char buf[PATH_MAX];
+
+	path = mdgpu_sysfs_real(path, buf, sizeof(buf));
+	return path ? opendir(path) : NULL;
+}
+
+FILE *mdgpu_sysfs_fopen(const char *path, const char *mode)
+{
+	char buf[PATH_MAX];
+
+	path = mdgpu_sysfs_real(path, buf, sizeof(buf));
+	return path ? fopen(path, mode) : NULL;
+}
+
+char *mdgpu_sysfs_realpath(const char *path, char *resolved)
+{
+	const char *root = mdgpu_sysfs_root();
+	char buf[PATH_MAX];
+	size_t n = strlen(root);
+
+	path = mdgpu_sysfs_real(path, buf, sizeof(buf));
+	if (!path || !realpath(path, resolved))
+		return NULL;
+	/* Back to what the path is called without the test root. */
+	if (*root && mdgpu_is_sysfs_path(path) && !strncmp(resolved, root, n))
+		memmove(resolved, resolved + n, strlen(resolved + n) + 1);
+	return resolved;
 }
 
 int mdgpu_sysfs_read(const char *path, char *buf, size_t size)
 {
+	char rbuf[PATH_MAX];
+	const char *real;
 	size_t len = 0;
 	ssize_t n;
 	char extra;
@@ -48,7 +127,8 @@ int mdgpu_sysfs_read(const char *path, char *buf, size_t size)
 
 	if (!size)
 		return mdgpu_fail(EINVAL, "read %s: no buffer", path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	real = mdgpu_sysfs_real(path, rbuf, sizeof(rbuf));
+	fd = real ? open(real, O_RDONLY | O_CLOEXEC) : -1;
 	if (fd < 0) {
 		err = errno;
 		return mdgpu_fail(err, "open %s: %s", path, strerror(err));
@@ -126,10 +206,13 @@ int mdgpu_sysfs_read_s64(const char *path, int64_t *val)
 
 int mdgpu_sysfs_write_raw(const char *path, const void *data, size_t len)
 {
+	char rbuf[PATH_MAX];
+	const char *real;
 	ssize_t n;
 	int fd, err;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	real = mdgpu_sysfs_real(path, rbuf, sizeof(rbuf));
+	fd = real ? open(real, O_WRONLY | O_CLOEXEC) : -1;
 	if (fd < 0) {
 		err = errno;
 		return mdgpu_fail(err, "open %s: %s", path, strerror(err));
@@ -154,12 +237,13 @@ int mdgpu_sysfs_write(const char *path, const char *str)
 
 int mdgpu_sysfs_link_name(const char *path, char *buf, size_t size)
 {
-	char target[PATH_MAX];
-	const char *base;
+	char target[PATH_MAX], rbuf[PATH_MAX];
+	const char *base, *real;
 	ssize_t n;
 	int err;
 
-	n = readlink(path, target, sizeof(target) - 1);
+	real = mdgpu_sysfs_real(path, rbuf, sizeof(rbuf));
+	n = real ? readlink(real, target, sizeof(target) - 1) : -1;
 	if (n < 0) {
 		err = errno;
 		return mdgpu_fail(err, "readlink %s: %s", path, strerror(err));

@@ -147,7 +147,7 @@ static int mdgpu_vgpu_parent(const char *uuid, char *buf, size_t size)
 	ret = mdgpu_vgpu_path(path, sizeof(path), uuid, NULL);
 	if (ret)
 		return ret;
-	if (!realpath(path, real)) {
+	if (!mdgpu_sysfs_realpath(path, real)) {
 		err = errno;
 		return mdgpu_fail(err, "vGPU %s: realpath: %s", uuid,
 				  strerror(err));
@@ -189,7 +189,7 @@ int mdgpu_vgpu_list(const char *pgpu, struct mdgpu_vgpu_list *list)
 
 	list->count = 0;
 	list->uuid = NULL;
-	dir = opendir(MDGPU_SYSFS_MDEV_DEVICES);
+	dir = mdgpu_sysfs_opendir(MDGPU_SYSFS_MDEV_DEVICES);
 	if (!dir) {
 		err = errno;
 		if (err == ENOENT)	/* mdev bus not registered */

@@ -64,15 +64,15 @@ static void list_known(json_object *gpus, char *buf, size_t size)
 	}
 }
 
-int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE])
+int gpu_resolve(json_object *gpus, const char *arg, char pgpu[MDGPU_PCI_NAME_SIZE])
 {
 	size_t i, n = json_object_array_length(gpus);
-	char known[512], want[PCI_NAME_SIZE] = "";
+	char known[512], want[MDGPU_PCI_NAME_SIZE] = "";
 	uint32_t idx;
 
 	if (parse_u32(arg, 0, UINT32_MAX, &idx)) {
 		if (idx < n) {
-			snprintf(pgpu, PCI_NAME_SIZE, "%s",
+			snprintf(pgpu, MDGPU_PCI_NAME_SIZE, "%s",
 				 jget_str(json_object_array_get_idx(gpus, idx),
 					  "gpu"));
 			return 0;
@@ -86,7 +86,7 @@ int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE])
 						 "gpu");
 
 			if (g && !strcmp(g, want)) {
-				snprintf(pgpu, PCI_NAME_SIZE, "%s", g);
+				snprintf(pgpu, MDGPU_PCI_NAME_SIZE, "%s", g);
 				return 0;
 			}
 		}
@@ -96,26 +96,26 @@ int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE])
 		    n ? "gpus: " : "there are no gpus", known);
 }
 
-/* Whether the mdgpu module is present as far as sysfs tells. */
-static bool module_loaded_sysfs(void)
+int need_module_sysfs(void)
 {
 	char drv[256];
 
-	return mdgpu_sysfs_exists(MDGPU_SYSFS_MDEV_BUS) &&
-	       !mdgpu_pci_driver_dir(drv, sizeof(drv)) &&
-	       mdgpu_sysfs_exists(drv);
+	if (mdgpu_sysfs_exists(MDGPU_SYSFS_MDEV_BUS) &&
+	    !mdgpu_pci_driver_dir(drv, sizeof(drv)) && mdgpu_sysfs_exists(drv))
+		return 0;
+	return fail("mdgpu module not loaded (no %s or %s)",
+		    MDGPU_SYSFS_MDEV_BUS, MDGPU_SYSFS_PCI_DRIVER);
 }
 
-int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE])
+int gpu_resolve_sysfs(const char *arg, char pgpu[MDGPU_PCI_NAME_SIZE])
 {
 	struct mdgpu_pgpu_list list;
 	json_object *gpus;
 	unsigned int i;
 	int ret;
 
-	if (!module_loaded_sysfs())
-		return fail("mdgpu module not loaded (no %s or %s)",
-			    MDGPU_SYSFS_MDEV_BUS, MDGPU_SYSFS_PCI_DRIVER);
+	if (need_module_sysfs())
+		return EXIT_FAIL;
 	if (mdgpu_pgpu_list(&list))
 		return fail("listing gpus: %s", mdgpu_last_error());
 	/* The same resolution rules as over netlink, on the same list. */
@@ -131,7 +131,7 @@ int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE])
 	return ret;
 }
 
-bool type_canon(const char *arg, char name[TYPE_NAME_SIZE])
+bool type_canon(const char *arg, char name[MDGPU_TYPE_NAME_SIZE])
 {
 	static const char prefix[] = MDGPU_DRIVER_NAME "-";
 	const char *id = arg;
@@ -139,23 +139,23 @@ bool type_canon(const char *arg, char name[TYPE_NAME_SIZE])
 
 	/* Another profile's full name ("nvidia-11", "i915-GVTg_V4_7"): as is. */
 	if (strncmp(arg, prefix, sizeof(prefix) - 1) && strchr(arg, '-')) {
-		if (strlen(arg) >= TYPE_NAME_SIZE)
+		if (strlen(arg) >= MDGPU_TYPE_NAME_SIZE)
 			return false;
 		for (i = 0; arg[i]; i++)
 			if (!isalnum((unsigned char)arg[i]) && arg[i] != '-' &&
 			    arg[i] != '_')
 				return false;
-		snprintf(name, TYPE_NAME_SIZE, "%s", arg);
+		snprintf(name, MDGPU_TYPE_NAME_SIZE, "%s", arg);
 		return true;
 	}
 	if (!strncmp(arg, prefix, sizeof(prefix) - 1))
 		id = arg + sizeof(prefix) - 1;
-	if (!*id || strlen(id) + sizeof(prefix) > TYPE_NAME_SIZE)
+	if (!*id || strlen(id) + sizeof(prefix) > MDGPU_TYPE_NAME_SIZE)
 		return false;
 	for (i = 0; id[i]; i++)
 		if (!isalnum((unsigned char)id[i]))
 			return false;
-	snprintf(name, TYPE_NAME_SIZE, "%s", prefix);
+	snprintf(name, MDGPU_TYPE_NAME_SIZE, "%s", prefix);
 	for (i = 0; id[i]; i++)
 		name[sizeof(prefix) - 1 + i] = tolower((unsigned char)id[i]);
 	name[sizeof(prefix) - 1 + i] = '\0';
@@ -188,7 +188,7 @@ int parse_gpu_only(int argc, char **argv, const char *cmd, const char *help,
 }
 
 int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
-	     char pgpu[PCI_NAME_SIZE], json_object **gpus_out)
+	     char pgpu[MDGPU_PCI_NAME_SIZE], json_object **gpus_out)
 {
 	json_object *gpus;
 	int ret;
@@ -220,7 +220,7 @@ int list_by_gpu(int argc, char **argv, const char *cmd, const char *help,
 			     json_object **arr),
 		const struct col *cols, const char *obj)
 {
-	char pgpu[PCI_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE];
 	const char *gpu;
 	json_object *arr;
 	struct mdnl ctx;
@@ -275,7 +275,7 @@ static int gpu_list(int argc, char **argv)
 static int gpu_show(int argc, char **argv)
 {
 	static const struct option lo[] = { COMMON_LONG };
-	char pgpu[PCI_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE];
 	json_object *gpus, *o;
 	struct mdnl ctx;
 	int c, ret;

@@ -251,7 +251,7 @@ int cmd_inventory(int argc, char **argv)
 	};
 	const char *gpu = NULL, *type = NULL, *host = NULL;
 	json_object *gpus, *types = NULL, *vgpus = NULL, *rps, *out;
-	char pgpu[PCI_NAME_SIZE], tname[TYPE_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE], tname[MDGPU_TYPE_NAME_SIZE];
 	struct mdnl ctx;
 	int c, ret;
 	size_t i;

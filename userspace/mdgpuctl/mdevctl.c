@@ -86,7 +86,7 @@ static bool path_part(const char *path, size_t end, char *out, size_t size)
 static json_object *def_record(const char *src, const char *parent,
 			       const char *uuid_in, json_object *def)
 {
-	char uuid[UUID_STR_SIZE];
+	char uuid[MDGPU_UUID_SIZE];
 	struct mdgpu_pgpu_list gpus;
 	struct mdgpu_type_list types;
 	json_object *o, *type, *start, *attrs;

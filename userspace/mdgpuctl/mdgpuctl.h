@@ -4,7 +4,7 @@
  *
  * One source file per concern:
  *   main.c       global options, object/verb dispatch, usage
- *   util.c       errors, number and name parsing, enum names, UUIDs
+ *   util.c       errors, number and name parsing, UUIDs
  *   output.c     the printing layer: tables, records and JSON from one model
  *   nl.c         the "mdgpu" generic netlink family: requests, dumps, extack
  *   model.c      pGPU, type and vGPU records read over netlink, as JSON
@@ -26,7 +26,7 @@
 
 #include <json-c/json.h>
 
-#include "mdgpu.h"
+#include "libmdgpu.h"
 #include "mdgpu_netlink.h"
 
 struct nlattr;
@@ -38,10 +38,7 @@ struct nlattr;
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 
-#define UUID_STR_LEN	36
-#define UUID_STR_SIZE	(UUID_STR_LEN + 1)
-#define PCI_NAME_SIZE	16	/* "dddd:bb:ss.f" */
-#define TYPE_NAME_SIZE	32	/* "mdgpu-512m" */
+/* Sizes of UUIDs, PCI and type names: libmdgpu's MDGPU_*_SIZE. */
 #define COMM_SIZE	32
 
 /* Options every command accepts. */
@@ -69,14 +66,7 @@ bool parse_ms_to_us(const char *s, uint32_t *us);
 bool parse_s_to_ms(const char *s, uint32_t *ms);
 
 /* Lower-case canonical form of a textual UUID; false if malformed. */
-bool uuid_canon(const char *in, char out[UUID_STR_SIZE]);
-
-const char *policy_name(uint32_t policy);
-/* enum mdgpu_sched_policy for a name ("weighted", "equal-share"), or -1. */
-int policy_parse(const char *s);
-const char *vgpu_state_name(uint32_t state);
-const char *event_name(uint32_t event);
-const char *ring_error_name(uint32_t err);
+bool uuid_canon(const char *in, char out[MDGPU_UUID_SIZE]);
 
 /* Whether @s looks like a PCI address "dddd:bb:ss.f" (hex digits). */
 bool is_pci_name(const char *s);
@@ -166,6 +156,8 @@ struct mdnl {
  */
 int mdnl_open(struct mdnl *ctx);
 void mdnl_close(struct mdnl *ctx);
+/* Whether messages come from a recording (MDGPU_NL_REPLAY, see nl.c). */
+bool mdnl_replaying(void);
 
 /* Called for every reply message with its attributes, parsed and checked. */
 typedef int (*mdnl_reply_fn)(struct nlattr **tb, void *arg);
@@ -208,7 +200,7 @@ int mdnl_listen(struct mdnl *ctx, mdnl_reply_fn fn, void *arg);
 bool attr_u32(struct nlattr **tb, int type, uint32_t *val);
 bool attr_u64(struct nlattr **tb, int type, uint64_t *val);
 const char *attr_str(struct nlattr **tb, int type);
-bool attr_uuid(struct nlattr **tb, int type, char str[UUID_STR_SIZE]);
+bool attr_uuid(struct nlattr **tb, int type, char str[MDGPU_UUID_SIZE]);
 /* Parse a nested MDGPU_A_SLICE into @tb with the family's policy. */
 int mdnl_parse_nested(struct nlattr *nest, struct nlattr **tb);
 
@@ -239,9 +231,11 @@ int model_slice_log(struct mdnl *ctx, const char *pgpu, json_object **arr);
  * Resolve a GPU argument (PCI address or index into the sorted list) to an
  * address, using @gpus (from model_gpus). Prints "unknown gpu" on failure.
  */
-int gpu_resolve(json_object *gpus, const char *arg, char pgpu[PCI_NAME_SIZE]);
+int gpu_resolve(json_object *gpus, const char *arg, char pgpu[MDGPU_PCI_NAME_SIZE]);
 /* The same from sysfs, for create (which does not use netlink). */
-int gpu_resolve_sysfs(const char *arg, char pgpu[PCI_NAME_SIZE]);
+int gpu_resolve_sysfs(const char *arg, char pgpu[MDGPU_PCI_NAME_SIZE]);
+/* 0 if sysfs shows the module, else "mdgpu module not loaded" and EXIT_FAIL. */
+int need_module_sysfs(void);
 /*
  * Parse the options of a command that takes "[--gpu G]", the common options
  * and no argument: GO_ON with *@gpu set (NULL without --gpu), or the exit
@@ -256,7 +250,7 @@ int parse_gpu_only(int argc, char **argv, const char *cmd, const char *help,
  * error printed and nothing left open.
  */
 int open_gpu(struct mdnl *ctx, const char *cmd, const char *gpu,
-	     char pgpu[PCI_NAME_SIZE], json_object **gpus_out);
+	     char pgpu[MDGPU_PCI_NAME_SIZE], json_object **gpus_out);
 /*
  * A "list [--gpu G]" command: the records @model gives (all, or @gpu's)
  * printed with @cols. @obj names the object for "no such ..." errors when
@@ -267,7 +261,7 @@ int list_by_gpu(int argc, char **argv, const char *cmd, const char *help,
 			     json_object **arr),
 		const struct col *cols, const char *obj);
 /* Full type name ("mdgpu-1g") for "1g" or "mdgpu-1g"; false if malformed. */
-bool type_canon(const char *arg, char name[TYPE_NAME_SIZE]);
+bool type_canon(const char *arg, char name[MDGPU_TYPE_NAME_SIZE]);
 
 /* mdevctl.c: "vgpu inspect FILE"; @help is the vgpu object's help. */
 #define MDEVCTL_CONF_DIR	"/etc/mdevctl.d"

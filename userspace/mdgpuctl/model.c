@@ -108,7 +108,7 @@ static int gpu_reply(struct nlattr **tb, void *arg)
 			 total > reserved ? (total - reserved) / MIB : 0);
 	add_str(o, tb, MDGPU_A_PGPU_PLACEMENT, "placement");
 	if (attr_u32(tb, MDGPU_A_SCHED_POLICY, &v))
-		jset_str(o, "sched_policy", policy_name(v));
+		jset_str(o, "sched_policy", mdgpu_sched_policy_name(v));
 	add_u32(o, tb, MDGPU_A_TIMESLICE_US, "timeslice_us");
 	add_u64(o, tb, MDGPU_A_PGPU_BUSY_NS, "busy_ns");
 	add_u64(o, tb, MDGPU_A_PGPU_PERIODS_MISSED, "sched_periods_missed");
@@ -219,7 +219,7 @@ static void vgpu_fill_from_sysfs(json_object *o, const char *uuid)
 
 static int vgpu_record(json_object *o, struct nlattr **tb)
 {
-	char uuid[UUID_STR_SIZE];
+	char uuid[MDGPU_UUID_SIZE];
 	uint32_t v;
 
 	if (!attr_uuid(tb, MDGPU_A_VGPU_UUID, uuid))
@@ -229,7 +229,7 @@ static int vgpu_record(json_object *o, struct nlattr **tb)
 	add_str(o, tb, MDGPU_A_TYPE_NAME, "type");
 	vgpu_fill_from_sysfs(o, uuid);
 	if (attr_u32(tb, MDGPU_A_VGPU_STATE, &v))
-		jset_str(o, "state", vgpu_state_name(v));
+		jset_str(o, "state", mdgpu_vgpu_state_name(v));
 	add_u32(o, tb, MDGPU_A_VGPU_WEIGHT, "sched_weight");
 	add_u32(o, tb, MDGPU_A_VGPU_CAP, "sched_cap");
 	add_u64(o, tb, MDGPU_A_VGPU_VRAM_RESIDENT, "vram_resident_bytes");
@@ -334,7 +334,7 @@ static int slice_reply(struct nlattr **tb, void *arg)
 {
 	struct nlattr *nla, *st[MDGPU_A_MAX + 1];
 	struct slice_dump *d = arg;
-	char uuid[UUID_STR_SIZE];
+	char uuid[MDGPU_UUID_SIZE];
 	json_object *o;
 	int rem;
 

@@ -57,7 +57,7 @@ static void timestamp(char *buf, size_t size)
 static int on_event(struct nlattr **tb, void *arg)
 {
 	struct monitor *m = arg;
-	char uuid[UUID_STR_SIZE], ts[48], field[64];
+	char uuid[MDGPU_UUID_SIZE], ts[48], field[64];
 	const char *text;
 	json_object *o;
 	uint32_t v;
@@ -72,7 +72,7 @@ static int on_event(struct nlattr **tb, void *arg)
 		timestamp(ts, sizeof(ts));
 		jset_str(o, "time", ts);
 	}
-	jset_str(o, "event", event_name(v));
+	jset_str(o, "event", mdgpu_event_name(v));
 	if (attr_uuid(tb, MDGPU_A_VGPU_UUID, uuid))
 		jset_str(o, "uuid", uuid);
 	if (attr_str(tb, MDGPU_A_PGPU))
@@ -80,7 +80,7 @@ static int on_event(struct nlattr **tb, void *arg)
 	if (attr_str(tb, MDGPU_A_TYPE_NAME))
 		jset_str(o, "type", attr_str(tb, MDGPU_A_TYPE_NAME));
 	if (attr_u32(tb, MDGPU_A_RING_ERROR, &v))
-		jset_str(o, "ring_error", ring_error_name(v));
+		jset_str(o, "ring_error", mdgpu_ring_error_name(v));
 	if (attr_u32(tb, MDGPU_A_VGPU_HOLDER_PID, &v))
 		jset_u64(o, "holder_pid", v);
 	if (attr_str(tb, MDGPU_A_VGPU_HOLDER_COMM))

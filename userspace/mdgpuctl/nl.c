@@ -8,9 +8,19 @@
  * misread. Errors keep the kernel's errno untranslated (libnl's own codes
  * lose ENOSPC and friends) and its extended-ACK message and offending
  * attribute.
+ *
+ * For tests without the module, the messages can be recorded and replayed:
+ *   MDGPU_NL_CAPTURE=FILE  appends every message sent and received to FILE;
+ *   MDGPU_NL_REPLAY=FILE   opens no socket: each request must equal the next
+ *                          request in FILE (sequence number and port aside),
+ *                          and the messages after it in FILE are the answer.
+ * A recording is the messages one after the other as they travel
+ * (struct nlmsghdr first, nlmsg_len bytes, aligned); the requests are those
+ * with NLM_F_REQUEST. An empty recording replays a kernel without the family.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -33,7 +43,7 @@
 
 /* What the tool accepts in a reply or event. */
 static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
-	[MDGPU_A_PGPU]			= STR(PCI_NAME_SIZE),
+	[MDGPU_A_PGPU]			= STR(MDGPU_PCI_NAME_SIZE),
 	[MDGPU_A_PGPU_VRAM_TOTAL]	= U64,
 	[MDGPU_A_PGPU_VRAM_RESERVED]	= U64,
 	[MDGPU_A_PGPU_NR_VGPUS]		= U32,
@@ -41,8 +51,8 @@ static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_PGPU_BUSY_NS]		= U64,
 	[MDGPU_A_SCHED_POLICY]		= U32,
 	[MDGPU_A_TIMESLICE_US]		= U32,
-	[MDGPU_A_TYPE_NAME]		= STR(TYPE_NAME_SIZE),
-	[MDGPU_A_TYPE_PRETTY_NAME]	= STR(TYPE_NAME_SIZE),
+	[MDGPU_A_TYPE_NAME]		= STR(MDGPU_TYPE_NAME_SIZE),
+	[MDGPU_A_TYPE_PRETTY_NAME]	= STR(MDGPU_TYPE_NAME_SIZE),
 	[MDGPU_A_TYPE_FRAMEBUFFER_MIB]	= U32,
 	[MDGPU_A_TYPE_NUM_HEADS]	= U32,
 	[MDGPU_A_TYPE_MAX_XRES]		= U32,
@@ -50,7 +60,7 @@ static struct nla_policy mdgpu_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_TYPE_MAX_INSTANCE]	= U32,
 	[MDGPU_A_TYPE_AVAILABLE]	= U32,
 	[MDGPU_A_TYPE_FRL]		= U32,
-	[MDGPU_A_VGPU_UUID]		= STR(UUID_STR_SIZE),
+	[MDGPU_A_VGPU_UUID]		= STR(MDGPU_UUID_SIZE),
 	[MDGPU_A_VGPU_STATE]		= U32,
 	[MDGPU_A_VGPU_HOLDER_PID]	= U32,
 	[MDGPU_A_VGPU_HOLDER_COMM]	= STR(COMM_SIZE),
@@ -91,12 +101,200 @@ static struct nl_sock *sock(struct mdnl *ctx)
 	return ctx->sk;
 }
 
+/* Capture and replay (see the top); one of each per process. */
+static struct {
+	bool loaded;		/* the environment was read */
+	FILE *capture;		/* MDGPU_NL_CAPTURE */
+	unsigned char *buf;	/* the whole MDGPU_NL_REPLAY file, or NULL */
+	size_t len;
+	size_t off;		/* the next message */
+	unsigned int nreq;	/* requests replayed */
+	char why[128];		/* why the replay could not go on */
+} rp;
+
+static const struct nlmsghdr *replay_next(void)
+{
+	const struct nlmsghdr *nlh;
+
+	if (rp.len - rp.off < NLMSG_HDRLEN)
+		return NULL;
+	nlh = (const struct nlmsghdr *)(rp.buf + rp.off);
+	return nlh;
+}
+
+/* Read the recording whole and check that it is a sequence of messages. */
+static int replay_load(const char *path)
+{
+	size_t cap = 4096, off;
+	FILE *f = fopen(path, "re");
+	unsigned char *p;
+	size_t n;
+
+	if (!f)
+		return fail("replay %s: %s", path, strerror(errno));
+	rp.buf = malloc(cap);
+	while (rp.buf && (n = fread(rp.buf + rp.len, 1, cap - rp.len, f)) > 0) {
+		rp.len += n;
+		if (rp.len < cap)
+			continue;
+		cap *= 2;
+		p = realloc(rp.buf, cap);
+		if (!p)
+			free(rp.buf);
+		rp.buf = p;
+	}
+	fclose(f);
+	if (!rp.buf)
+		return fail("replay %s: out of memory", path);
+	for (off = 0; off < rp.len; ) {
+		const struct nlmsghdr *nlh = (const void *)(rp.buf + off);
+
+		if (rp.len - off < NLMSG_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN ||
+		    nlh->nlmsg_len > rp.len - off)
+			return fail("replay %s: no whole netlink message at byte %zu",
+				    path, off);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return 0;
+}
+
+/* Read MDGPU_NL_CAPTURE and MDGPU_NL_REPLAY once; EXIT_FAIL if unusable. */
+static int replay_setup(void)
+{
+	const char *path;
+
+	if (rp.loaded)
+		return 0;
+	rp.loaded = true;
+	path = secure_getenv("MDGPU_NL_REPLAY");
+	if (path && replay_load(path))
+		return EXIT_FAIL;
+	path = secure_getenv("MDGPU_NL_CAPTURE");
+	if (path) {
+		rp.capture = fopen(path, "ae");
+		if (!rp.capture)
+			return fail("capture %s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+bool mdnl_replaying(void)
+{
+	return rp.buf != NULL;
+}
+
+static void capture(const struct nlmsghdr *nlh)
+{
+	static const char pad[NLMSG_ALIGNTO];
+
+	if (!rp.capture)
+		return;
+	fwrite(nlh, 1, nlh->nlmsg_len, rp.capture);
+	fwrite(pad, 1, NLMSG_ALIGN(nlh->nlmsg_len) - nlh->nlmsg_len,
+	       rp.capture);
+	fflush(rp.capture);
+}
+
+/* Whether a request follows in the recording (the tool made fewer). */
+static bool replay_request_left(void)
+{
+	size_t off;
+
+	for (off = rp.off; off < rp.len; ) {
+		const struct nlmsghdr *nlh = (const void *)(rp.buf + off);
+
+		if (nlh->nlmsg_flags & NLM_F_REQUEST)
+			return true;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return false;
+}
+
+/* Instead of sending @msg: it must be the next request of the recording. */
+static int replay_send(struct nl_msg *msg)
+{
+	const struct nlmsghdr *want = replay_next(), *nlh = nlmsg_hdr(msg);
+
+	rp.nreq++;
+	if (!want || !(want->nlmsg_flags & NLM_F_REQUEST)) {
+		snprintf(rp.why, sizeof(rp.why),
+			 "request %u is not in the recording", rp.nreq);
+		return -NLE_FAILURE;
+	}
+	if (want->nlmsg_len != nlh->nlmsg_len ||
+	    want->nlmsg_type != nlh->nlmsg_type ||
+	    want->nlmsg_flags != nlh->nlmsg_flags ||
+	    memcmp(want + 1, nlh + 1, nlh->nlmsg_len - NLMSG_HDRLEN)) {
+		snprintf(rp.why, sizeof(rp.why),
+			 "request %u differs from the recording", rp.nreq);
+		return -NLE_FAILURE;
+	}
+	rp.off += NLMSG_ALIGN(want->nlmsg_len);
+	return nlh->nlmsg_len;
+}
+
+/* libnl's receive, replaced: the next recorded message that is no request. */
+static int replay_recv(struct nl_sock *sk, struct sockaddr_nl *nla,
+		       unsigned char **buf, struct ucred **creds)
+{
+	const struct nlmsghdr *nlh = replay_next();
+
+	(void)sk;
+	if (!nlh || (nlh->nlmsg_flags & NLM_F_REQUEST)) {
+		snprintf(rp.why, sizeof(rp.why),
+			 "the recording has no more answers after request %u",
+			 rp.nreq);
+		return -NLE_FAILURE;
+	}
+	*buf = malloc(nlh->nlmsg_len);
+	if (!*buf)
+		return -NLE_NOMEM;
+	memcpy(*buf, nlh, nlh->nlmsg_len);
+	*creds = NULL;
+	memset(nla, 0, sizeof(*nla));
+	nla->nl_family = AF_NETLINK;
+	rp.off += NLMSG_ALIGN(nlh->nlmsg_len);
+	return nlh->nlmsg_len;
+}
+
+/* A replay has no socket: the family is the one the recording asks. */
+static int replay_open(struct mdnl *ctx)
+{
+	size_t off;
+
+	if (!rp.len) {
+		fail("mdgpu module not loaded (no generic netlink family \"%s\")",
+		     MDGPU_GENL_NAME);
+		return -ENOENT;
+	}
+	ctx->sk = nl_socket_alloc();
+	if (!ctx->sk) {
+		fail("netlink: out of memory");
+		return -ENOMEM;
+	}
+	nl_socket_disable_auto_ack(sock(ctx));
+	for (off = 0; off < rp.len; ) {
+		const struct nlmsghdr *nlh = (const void *)(rp.buf + off);
+
+		if (nlh->nlmsg_flags & NLM_F_REQUEST) {
+			ctx->family = nlh->nlmsg_type;
+			break;
+		}
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return 0;
+}
+
 int mdnl_open(struct mdnl *ctx)
 {
 	struct nl_sock *sk;
 	int one = 1, ret;
 
 	memset(ctx, 0, sizeof(*ctx));
+	if (replay_setup())
+		return -EINVAL;
+	if (mdnl_replaying())
+		return replay_open(ctx);
 	sk = nl_socket_alloc();
 	if (!sk) {
 		fail("netlink: out of memory");
@@ -134,6 +332,10 @@ int mdnl_open(struct mdnl *ctx)
 
 void mdnl_close(struct mdnl *ctx)
 {
+	/* A test's recording holds no request the command did not make. */
+	if (ctx->sk && mdnl_replaying() && !rp.why[0] && replay_request_left())
+		fprintf(stderr, "%s: replay: the recording has requests after request %u\n",
+			g_prog, rp.nreq);
 	if (ctx->sk)
 		nl_socket_free(sock(ctx));
 	ctx->sk = NULL;
@@ -264,12 +466,23 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+static int on_msg_in(struct nl_msg *msg, void *arg)
+{
+	(void)arg;
+	capture(nlmsg_hdr(msg));
+	return NL_OK;
+}
+
 static struct nl_cb *make_cb(struct reqstate *st)
 {
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 
 	if (!cb)
 		return NULL;
+	if (rp.capture)
+		nl_cb_set(cb, NL_CB_MSG_IN, NL_CB_CUSTOM, on_msg_in, st);
+	if (mdnl_replaying())
+		nl_cb_overwrite_recv(cb, replay_recv);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, st);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, st);
@@ -320,18 +533,25 @@ int mdnl_request(struct mdnl *ctx, const struct mdnl_req *req,
 	if (ret)
 		goto out;
 	st.req = msg;
-	ret = nl_send_auto(sock(ctx), msg);
+	if (mdnl_replaying()) {
+		nl_complete_msg(sock(ctx), msg);
+		ret = replay_send(msg);
+	} else {
+		ret = nl_send_auto(sock(ctx), msg);
+	}
 	if (ret < 0) {
 		snprintf(ctx->extack, sizeof(ctx->extack), "send: %s",
-			 nl_geterror(ret));
+			 rp.why[0] ? rp.why : nl_geterror(ret));
 		ret = -EIO;
 		goto out;
 	}
+	capture(nlmsg_hdr(msg));
 	while (!st.done) {
 		ret = nl_recvmsgs(sock(ctx), cb);
 		if (ret < 0 && !st.done) {
 			snprintf(ctx->extack, sizeof(ctx->extack),
-				 "receive: %s", nl_geterror(ret));
+				 "receive: %s",
+				 rp.why[0] ? rp.why : nl_geterror(ret));
 			st.err = -EIO;
 			break;
 		}
@@ -350,6 +570,8 @@ int mdnl_subscribe(struct mdnl *ctx)
 {
 	int grp, ret;
 
+	if (mdnl_replaying())
+		return 0;	/* the recording holds the events */
 	grp = genl_ctrl_resolve_grp(sock(ctx), MDGPU_GENL_NAME,
 				    MDGPU_GENL_MCGRP_EVENTS);
 	if (grp < 0) {
@@ -383,8 +605,11 @@ int mdnl_listen(struct mdnl *ctx, mdnl_reply_fn fn, void *arg)
 		return st.err;
 	if (ret == -NLE_NOMEM)	/* ENOBUFS: the socket overran */
 		return -ENOBUFS;
-	if (ret < 0)
+	if (ret < 0) {
+		snprintf(ctx->extack, sizeof(ctx->extack), "receive: %s",
+			 rp.why[0] ? rp.why : nl_geterror(ret));
 		return -EIO;
+	}
 	return 0;
 }
 
@@ -409,7 +634,7 @@ const char *attr_str(struct nlattr **tb, int type)
 	return tb[type] ? nla_get_string(tb[type]) : NULL;
 }
 
-bool attr_uuid(struct nlattr **tb, int type, char str[UUID_STR_SIZE])
+bool attr_uuid(struct nlattr **tb, int type, char str[MDGPU_UUID_SIZE])
 {
 	if (!tb[type])
 		return false;

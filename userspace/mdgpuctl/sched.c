@@ -54,7 +54,7 @@ static const struct col slice_cols[] = {
 static int sched_show(int argc, char **argv)
 {
 	json_object *gpus, *vgpus, *out;
-	char pgpu[PCI_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	size_t i, j;
@@ -139,7 +139,7 @@ static int sched_set(int argc, char **argv)
 	struct mdnl_req req = { .cmd = MDGPU_CMD_SCHED_SET };
 	const char *gpu = NULL;
 	bool have_policy = false, have_slice = false;
-	char pgpu[PCI_NAME_SIZE], what[64];
+	char pgpu[MDGPU_PCI_NAME_SIZE], what[64];
 	uint32_t policy = 0, slice_us = 0;
 	unsigned int n = 0;
 	struct mdnl ctx;
@@ -153,7 +153,7 @@ static int sched_set(int argc, char **argv)
 			gpu = optarg;
 			break;
 		case 'P':
-			ret = policy_parse(optarg);
+			ret = mdgpu_sched_policy_parse(optarg);
 			if (ret < 0)
 				return usage_error("sched set",
 						   "unknown policy \"%s\" (best_effort, equal_share, fixed_share, weighted)",
@@ -204,7 +204,7 @@ static int sched_set(int argc, char **argv)
 
 static int sched_log(int argc, char **argv)
 {
-	char pgpu[PCI_NAME_SIZE], what[64];
+	char pgpu[MDGPU_PCI_NAME_SIZE], what[64];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	json_object *log;

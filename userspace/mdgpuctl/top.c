@@ -56,10 +56,18 @@ struct sample {
 	uint64_t t_ns;
 };
 
+/*
+ * A replayed run (mdnl_replaying()) keeps time of its own that only the
+ * waits between samples advance, so its figures come out the same always.
+ */
+static uint64_t replay_clock_ns;
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
+	if (mdnl_replaying())
+		return replay_clock_ns;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
@@ -215,6 +223,10 @@ static void sleep_ms(uint32_t ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
 
+	if (mdnl_replaying()) {
+		replay_clock_ns += ms * 1000000ull;
+		return;
+	}
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
@@ -230,7 +242,7 @@ int cmd_top(int argc, char **argv)
 	};
 	struct sample prev = { 0 }, cur = { 0 };
 	uint32_t interval_ms = 1000, count = 0, n;
-	char pgpu[PCI_NAME_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE];
 	const char *gpu = NULL;
 	struct mdnl ctx;
 	bool clear;

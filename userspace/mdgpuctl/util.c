@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mdgpu_cmd.h"
+#include "libmdgpu.h"
 #include "mdgpuctl.h"
 
 int fail(const char *fmt, ...)
@@ -106,106 +106,15 @@ bool parse_s_to_ms(const char *s, uint32_t *ms)
 	return parse_milli(s, ms);
 }
 
-bool uuid_canon(const char *in, char out[UUID_STR_SIZE])
+bool uuid_canon(const char *in, char out[MDGPU_UUID_SIZE])
 {
 	unsigned int i;
 
-	if (strlen(in) != UUID_STR_LEN)
+	if (!mdgpu_uuid_is_valid(in))
 		return false;
-	for (i = 0; i < UUID_STR_LEN; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? in[i] != '-' : !isxdigit((unsigned char)in[i]))
-			return false;
+	for (i = 0; i <= MDGPU_UUID_LEN; i++)
 		out[i] = tolower((unsigned char)in[i]);
-	}
-	out[UUID_STR_LEN] = '\0';
 	return true;
-}
-
-static const char *const policy_names[] = {
-	[MDGPU_SCHED_BEST_EFFORT] = "best_effort",
-	[MDGPU_SCHED_EQUAL_SHARE] = "equal_share",
-	[MDGPU_SCHED_FIXED_SHARE] = "fixed_share",
-	[MDGPU_SCHED_WEIGHTED] = "weighted",
-};
-
-static const char *const state_names[] = {
-	[MDGPU_VGPU_CREATED] = "created",
-	[MDGPU_VGPU_OPEN] = "open",
-	[MDGPU_VGPU_RUNNING] = "running",
-	[MDGPU_VGPU_ERROR] = "error",
-};
-
-static const char *const event_names[] = {
-	[MDGPU_EVENT_CREATED] = "created",
-	[MDGPU_EVENT_DESTROYED] = "destroyed",
-	[MDGPU_EVENT_OPENED] = "opened",
-	[MDGPU_EVENT_CLOSED] = "closed",
-	[MDGPU_EVENT_RESET] = "reset",
-	[MDGPU_EVENT_RING_ERROR] = "ring_error",
-	[MDGPU_EVENT_REMOVAL_REQUESTED] = "removal_requested",
-};
-
-static const char *const ring_error_names[] = {
-	[MDGPU_RING_ERR_NONE] = "none",
-	[MDGPU_RING_ERR_OPCODE] = "opcode",
-	[MDGPU_RING_ERR_VRAM_RANGE] = "vram_range",
-	[MDGPU_RING_ERR_DMA] = "dma",
-	[MDGPU_RING_ERR_ARGS] = "args",
-	[MDGPU_RING_ERR_RING] = "ring",
-};
-
-/* A name from @names, or "unknown(<n>)" in a static buffer. */
-static const char *enum_name(const char *const *names, size_t n, uint32_t v)
-{
-	static char buf[4][24];
-	static unsigned int next;
-	char *b;
-
-	if (v < n && names[v])
-		return names[v];
-	b = buf[next++ % 4];
-	snprintf(b, sizeof(buf[0]), "unknown(%u)", v);
-	return b;
-}
-
-#define ENUM_NAME(names, v) enum_name(names, sizeof(names) / sizeof(names[0]), v)
-
-const char *policy_name(uint32_t policy)
-{
-	return ENUM_NAME(policy_names, policy);
-}
-
-int policy_parse(const char *s)
-{
-	char norm[32];
-	size_t i;
-
-	if (strlen(s) >= sizeof(norm))
-		return -1;
-	for (i = 0; s[i]; i++)
-		norm[i] = s[i] == '-' ? '_' : tolower((unsigned char)s[i]);
-	norm[i] = '\0';
-	for (i = 0; i < MDGPU_SCHED_NR_POLICIES; i++)
-		if (!strcmp(norm, policy_names[i]))
-			return i;
-	return -1;
-}
-
-const char *vgpu_state_name(uint32_t state)
-{
-	return ENUM_NAME(state_names, state);
-}
-
-const char *event_name(uint32_t event)
-{
-	return ENUM_NAME(event_names, event);
-}
-
-const char *ring_error_name(uint32_t err)
-{
-	return ENUM_NAME(ring_error_names, err);
 }
 
 bool is_pci_name(const char *s)

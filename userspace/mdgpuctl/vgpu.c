@@ -77,7 +77,7 @@ static const struct col vgpu_show_cols[] = {
 
 /* Canonical UUID from a positional argument, or a usage error. */
 static int uuid_arg(const char *cmd, int argc, char **argv,
-		    char uuid[UUID_STR_SIZE])
+		    char uuid[MDGPU_UUID_SIZE])
 {
 	if (optind >= argc)
 		return usage_error(cmd, "no vGPU UUID given");
@@ -87,15 +87,6 @@ static int uuid_arg(const char *cmd, int argc, char **argv,
 	if (!uuid_canon(argv[optind], uuid))
 		return usage_error(cmd, "\"%s\" is not a UUID", argv[optind]);
 	return 0;
-}
-
-static bool module_loaded_sysfs(void)
-{
-	char drv[256];
-
-	return mdgpu_sysfs_exists(MDGPU_SYSFS_MDEV_BUS) &&
-	       !mdgpu_pci_driver_dir(drv, sizeof(drv)) &&
-	       mdgpu_sysfs_exists(drv);
 }
 
 /* The types @pgpu offers, as "4g 2g ..." for error messages. */
@@ -122,7 +113,7 @@ static int vgpu_create(int argc, char **argv)
 		COMMON_LONG
 	};
 	const char *gpu = NULL, *type = NULL, *uuid_opt = NULL;
-	char pgpu[PCI_NAME_SIZE], tname[TYPE_NAME_SIZE], uuid[UUID_STR_SIZE];
+	char pgpu[MDGPU_PCI_NAME_SIZE], tname[MDGPU_TYPE_NAME_SIZE], uuid[MDGPU_UUID_SIZE];
 	char path[256], what[128], known[256];
 	json_object *o;
 	int c, ret;
@@ -202,7 +193,7 @@ static int vgpu_create(int argc, char **argv)
 static int vgpu_destroy(int argc, char **argv)
 {
 	static const struct option lo[] = { COMMON_LONG };
-	char uuid[UUID_STR_SIZE], holder[128];
+	char uuid[MDGPU_UUID_SIZE], holder[128];
 	int c, ret;
 
 	optind = 0;
@@ -214,9 +205,8 @@ static int vgpu_destroy(int argc, char **argv)
 	ret = uuid_arg("vgpu destroy", argc, argv, uuid);
 	if (ret)
 		return ret;
-	if (!module_loaded_sysfs())
-		return fail("mdgpu module not loaded (no %s or %s)",
-			    MDGPU_SYSFS_MDEV_BUS, MDGPU_SYSFS_PCI_DRIVER);
+	if (need_module_sysfs())
+		return EXIT_FAIL;
 	if (!mdgpu_vgpu_exists(uuid))
 		return fail("vgpu %s: unknown vgpu", uuid);
 	if (mdgpu_vgpu_read(uuid, "mdgpu/type", holder, sizeof(holder)) < 0)
@@ -259,7 +249,7 @@ static int vgpu_show(int argc, char **argv)
 		{ "libvirt-xml", no_argument, NULL, 'x' },
 		COMMON_LONG
 	};
-	char uuid[UUID_STR_SIZE], what[64];
+	char uuid[MDGPU_UUID_SIZE], what[64];
 	bool xml = false;
 	struct mdnl ctx;
 	json_object *o;
@@ -309,7 +299,7 @@ static int vgpu_set(int argc, char **argv)
 		COMMON_LONG
 	};
 	struct mdnl_req req = { .cmd = MDGPU_CMD_VGPU_SET };
-	char uuid[UUID_STR_SIZE], what[64];
+	char uuid[MDGPU_UUID_SIZE], what[64];
 	unsigned int n = 0;
 	struct mdnl ctx;
 	uint32_t val;
