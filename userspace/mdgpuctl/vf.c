@@ -75,7 +75,7 @@ static int vf_list(int argc, char **argv)
 		{ "gpu", required_argument, NULL, 'g' },
 		COMMON_LONG
 	};
-	char pgpu[PCI_NAME_SIZE], path[256], vf[64];
+	char pgpu[MDGPU_PCI_NAME_SIZE], path[256], vf[64];
 	struct mdgpu_pgpu_list list;
 	const char *gpu = NULL;
 	json_object *arr;
