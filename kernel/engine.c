@@ -153,11 +153,16 @@ static int mdgpu_fill_chunk(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	unsigned int pieces = 0;
 	u32 *buf = e->bounce;
 
-	if (!e->progress) {
+	/*
+	 * Not only when the FILL begins: one that arrived by migration
+	 * continues in a buffer that held something else.
+	 */
+	if (!e->bounce_filled) {
 		unsigned int i;
 
 		for (i = 0; i < MDGPU_CHUNK_SIZE / 4; i++)
 			buf[i] = c->fill.value;
+		e->bounce_filled = true;
 	}
 	while (e->progress < total && done < MDGPU_CHUNK_SIZE &&
 	       pieces++ < MDGPU_FILL_LINES_PER_STEP) {
@@ -382,6 +387,7 @@ static int mdgpu_ring_fetch(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state *
 	}
 	e->active = true;
 	e->progress = 0;
+	e->bounce_filled = false;
 	e->size = size;
 	return 1;
 }

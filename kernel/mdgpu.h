@@ -341,7 +341,7 @@ struct mdgpu_engine_stats {
  * @node: on the pGPU's scheduler list while the vGPU is open
  * @cmd: the command being executed
  * @active: @cmd is in progress
- * @progress: how far @cmd got (bytes, lines or ns)
+ * @progress: how far @cmd got (bytes or ns)
  * @size: ring size when @cmd was fetched
  * @epoch: ring epoch when @cmd was fetched
  * @cmd_submit_ns: @submit_ns when @cmd was fetched
@@ -349,6 +349,7 @@ struct mdgpu_engine_stats {
  *          not pick it
  * @runnable: scratch for the scheduler's pick
  * @bounce: MDGPU_CHUNK_SIZE bytes of transfer buffer
+ * @bounce_filled: @bounce holds the pattern of the FILL in progress
  * @submit_ns: time of the last doorbell, for fence latency
  * @worker: the thread that executes this vGPU's slices (engine.c)
  * @worker_wq: @worker waits here for a slice
@@ -380,6 +381,7 @@ struct mdgpu_engine_state {
 	unsigned int frozen;
 	bool runnable;
 	void *bounce;
+	bool bounce_filled;
 	u64 submit_ns;
 	struct task_struct *worker;
 	wait_queue_head_t worker_wq;

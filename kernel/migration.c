@@ -410,7 +410,8 @@ static bool mdgpu_mig_progress_ok(const struct mdgpu_cmd *c, u64 progress)
 {
 	switch (c->op) {
 	case MDGPU_CMD_FILL:
-		return progress < c->fill.height;
+		/* Bytes of pixels, line after line (engine.c). */
+		return progress < (u64)c->fill.width * 4 * c->fill.height;
 	case MDGPU_CMD_COPY:
 		return progress < c->copy.len;
 	case MDGPU_CMD_UPLOAD:
@@ -465,6 +466,7 @@ static int mdgpu_mig_load_ring(struct mdgpu_vgpu *vgpu,
 	if (active) {
 		e->cmd = cmd;
 		e->progress = progress;
+		e->bounce_filled = false;
 		e->size = cmd_size;
 		e->epoch = r->epoch;
 	}

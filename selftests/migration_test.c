@@ -568,6 +568,71 @@ TEST_F_TIMEOUT(mig, stop_copy_moves_vram_registers_display_and_the_command_in_fl
 	close(efd);
 }
 
+/*
+ * The engine counts a FILL's progress in bytes and keeps its pattern in a
+ * buffer of its own: a FILL stopped half-way must be accepted by the
+ * destination and finish there with the right value, not with whatever
+ * the destination's buffer held.
+ */
+TEST_F_TIMEOUT(mig, stop_copy_mid_fill_finishes_the_fill_on_the_destination, 180)
+{
+	struct world *w = &self->w;
+	/* 12 MiB at 2 MiB: 192 chunks of 64 KiB, at 1% of the engine. */
+	const uint64_t dst = 2 * MIB, lines = 3072, value = 0x5a6b7c8d;
+	struct mdgpu_cmd fill = mdgpu_cmd_fill(dst, 4096, 1024, lines, value);
+	struct mdgpu_ring dring;
+	uint32_t px[1024];
+	uint64_t fence, done_src = 0, line;
+	double t0;
+	int i;
+
+	ASSERT_OK(mdgpu_sched_policy_set(w->pgpu, "weighted"));
+	ASSERT_OK(mdgpu_vgpu_cap_set(w->src.uuid, 1));
+	ASSERT_OK(mdgpu_ring_emit(&w->src.ring, &fill));
+	ASSERT_OK(mdgpu_ring_emit_fence(&w->src.ring, &fence));
+	ASSERT_OK(mdgpu_ring_kick(&w->src.ring));
+	/* Stop once the FILL has begun. */
+	for (t0 = now_ms(); now_ms() - t0 < WAIT_MS; eng_sleep_ms(1)) {
+		ASSERT_OK(eng_vram_read(&w->src.v, dst, px, 16));
+		if (px[0] == value)
+			break;
+	}
+	ASSERT_EQ(value, px[0]) TH_LOG("the FILL never began");
+	ASSERT_EQ(0, mig_set(&w->src.v, ST_STOP, NULL));
+	for (line = 0; line < lines; line++) {
+		ASSERT_OK(eng_vram_read(&w->src.v, dst + line * 4096, px, 4));
+		if (px[0] != value)
+			break;
+		done_src++;
+	}
+	ASSERT_LT(done_src, lines) TH_LOG("the FILL ended before the stop");
+	ksft_print_msg("stopped after %" PRIu64 " of %" PRIu64 " lines\n",
+		       done_src, lines);
+	ASSERT_EQ(0, save_stop_copy(&w->src.v, &w->s));
+
+	/* Another command ran on the destination before: its buffer is used. */
+	struct mdgpu_cmd other = mdgpu_cmd_fill(0, 4096, 1024, 2, 0x01010101);
+
+	ASSERT_OK(mdgpu_ring_init(&dring, &w->dst, 0x30000000, RING_SIZE));
+	ASSERT_OK(mdgpu_ring_submit(&dring, &other, 1, WAIT_MS));
+	mdgpu_ring_fini(&dring);
+
+	ASSERT_EQ(0, resume(&w->dst, &w->s));
+	ASSERT_OK(mdgpu_vgpu_cap_set(w->dst_uuid, 0));
+	ASSERT_EQ(0, mig_set(&w->dst, ST_RUNNING, NULL));
+	dring = w->src.ring;
+	ASSERT_OK(mdgpu_ring_attach(&dring, &w->dst));
+	ASSERT_OK(mdgpu_ring_wait_fence(&dring, fence, WAIT_MS));
+	for (line = 0; line < lines; line++) {
+		ASSERT_OK(eng_vram_read(&w->dst, dst + line * 4096, px,
+					sizeof(px)));
+		for (i = 0; i < 1024; i++)
+			ASSERT_EQ(value, px[i])
+				TH_LOG("line %" PRIu64 " pixel %d: 0x%08x",
+				       line, i, px[i]);
+	}
+}
+
 TEST_F_TIMEOUT(mig, pre_copy_while_ring_and_mapping_write_vram_ends_identical, 300)
 {
 	struct world *w = &self->w;

@@ -6,6 +6,7 @@ port and memory accesses that reach the vGPU through QEMU's own vfio-pci
 device model (config space, BARs, MMIO traps, interrupts, display).
 Used by selftests/qemu_test.py and by the `make run` demo.
 """
+import base64
 import json
 import os
 import socket
@@ -44,7 +45,7 @@ def qemu_version():
 class Qemu:
     """QEMU with one vGPU at 00:04.0, controlled through qtest and QMP."""
 
-    def __init__(self, uuid, display=True, extra=(), host=None):
+    def __init__(self, uuid, display=True, extra=(), host=None, dev_opts=""):
         """An mdev vGPU by @uuid, or a VF vGPU by PCI address @host."""
         self.tmp = tempfile.mkdtemp(prefix="mdgpu-qemu.")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
@@ -55,6 +56,8 @@ class Qemu:
             dev = "vfio-pci,sysfsdev=%s/%s,addr=%02x.0" % (MDEV, uuid, SLOT)
         if display:
             dev += ",display=on"
+        if dev_opts:
+            dev += "," + dev_opts
         # -S: the guest CPU never runs (firmware would reassign the BARs);
         # this module is the only "guest".
         cmd = ["qemu-system-x86_64", "-machine", "pc", "-S", "-qtest", "stdio",
@@ -71,6 +74,12 @@ class Qemu:
 
     # --- qtest -----------------------------------------------------------
     def cmd(self, line):
+        """A qtest command; its value (as a number) or None."""
+        parts = self.cmd_reply(line).split()
+        return int(parts[1], 16) if len(parts) > 1 else None
+
+    def cmd_reply(self, line):
+        """A qtest command; its whole "OK ..." reply line."""
         if self.proc.poll() is not None:
             raise QemuError("QEMU exited (%d): %s" %
                             (self.proc.returncode, self.errors()))
@@ -85,8 +94,7 @@ class Qemu:
                 break                 # skip asynchronous "IRQ ..." lines
         if not reply.startswith("OK"):
             raise QemuError("qtest %r: %s" % (line, reply.strip()))
-        parts = reply.split()
-        return int(parts[1], 16) if len(parts) > 1 else None
+        return reply.strip()
 
     def started(self):
         """Wait until QEMU answers qtest; False if it exited instead."""
@@ -138,6 +146,15 @@ class Qemu:
         self.dispi_write(DISPI_X_OFFSET, 0)
         self.dispi_write(DISPI_Y_OFFSET, 0)
         self.dispi_write(DISPI_ENABLE, DISPI_ENABLED_LFB)
+
+    def mem_read(self, addr, size):
+        """Guest-physical memory (RAM, or a BAR) as bytes."""
+        reply = self.cmd_reply("b64read 0x%x 0x%x" % (addr, size))
+        return base64.b64decode(reply.split()[1])
+
+    def mem_write(self, addr, data):
+        self.cmd("b64write 0x%x 0x%x %s" %
+                 (addr, len(data), base64.b64encode(data).decode()))
 
     def vram_write(self, off, data, chunk=4096):
         for pos in range(0, len(data), chunk):

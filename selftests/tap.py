@@ -10,7 +10,9 @@
     sys.exit(suite.run())
 
 Each test is a function without arguments; any exception fails it and
-its message becomes a diagnostic line. Exit status: 0 all passed, 1 not.
+its message becomes a diagnostic line. tap.skip(reason) ends a test as
+skipped ("ok N name # SKIP reason"). Exit status: 0 all passed or
+skipped, 1 not.
 """
 import sys
 import time
@@ -18,6 +20,14 @@ import time
 
 class Failure(Exception):
     """A checked condition did not hold."""
+
+
+class Skip(Exception):
+    """The test cannot run here; its message says why."""
+
+
+def skip(reason):
+    raise Skip(reason)
 
 
 def check(cond, msg):
@@ -47,7 +57,7 @@ class Suite:
         print("1..%d" % len(self.tests))
         for line in header:
             print("# " + line)
-        failed = 0
+        failed = skipped = 0
         try:
             for n, fn in enumerate(self.tests, 1):
                 t0 = time.monotonic()
@@ -55,6 +65,9 @@ class Suite:
                 try:
                     fn()
                     print("ok %d %s" % (n, name))
+                except Skip as e:
+                    skipped += 1
+                    print("ok %d %s # SKIP %s" % (n, name, e))
                 except Exception as e:      # noqa: BLE001 - report any
                     failed += 1
                     print("# %s: %s: %s" % (fn.__name__, type(e).__name__, e))
@@ -64,5 +77,6 @@ class Suite:
         finally:
             if finally_:
                 finally_()
-        print("# Totals: pass:%d fail:%d" % (len(self.tests) - failed, failed))
+        print("# Totals: pass:%d fail:%d skip:%d" %
+              (len(self.tests) - failed - skipped, failed, skipped))
         return 1 if failed else 0

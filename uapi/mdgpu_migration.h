@@ -168,7 +168,7 @@ struct mdgpu_mig_irq {
  * @fence: MDGPU_REG_FENCE
  * @cmd_active: 1 if @cmd (the command at HEAD) was in progress
  * @cmd_ring_size: ring size when @cmd was fetched
- * @cmd_progress: how far @cmd got (lines, bytes or ns)
+ * @cmd_progress: how far @cmd got (bytes; ns for BUSY)
  * @cmd: the command in progress, as fetched (host byte order of the source
  *	is little-endian on every architecture mdgpu builds for)
  */
