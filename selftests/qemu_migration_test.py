@@ -28,13 +28,12 @@ import os
 import platform
 import re
 import struct
-import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import qemu_vgpu as qv  # noqa: E402
-import tap  # noqa: E402
+import libvirt_domain as ld
+import qemu_vgpu as qv
+import tap
 
 PGPU_SRC, PGPU_DST = "6d67:00:00.0", "6d67:00:01.0"
 TYPE = "mdgpu-16m"            # 1 head, 1024x768, 16 MiB VRAM
@@ -458,108 +457,27 @@ def pre_copy_while_the_ring_writes_vram_ends_identical(self=None):
 
 # --- libvirt -----------------------------------------------------------------
 
-DOMAIN_XML = """<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
-  <name>mdgpu-save</name>
-  <memory unit='MiB'>%d</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices>
-    <emulator>%s</emulator>
-    <controller type='usb' model='none'/>
-    <memballoon model='none'/>
-    %s
-  </devices>
-  <qemu:commandline>
-    <qemu:arg value='-bios'/>
-    <qemu:arg value='%s'/>
-    <qemu:arg value='-global'/>
-    <qemu:arg value='vfio-pci.enable-migration=on'/>
-    <qemu:arg value='-qtest'/>
-    <qemu:arg value='unix:%s,server=on,wait=off'/>
-  </qemu:commandline>
-</domain>
-"""
-
-HOSTDEV_XML = """<hostdev mode='subsystem' type='mdev' model='vfio-pci'>
-      <source><address uuid='%s'/></source>
-      <address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' function='0x0'/>
-    </hostdev>"""
-
-
-def halt_bios(path):
-    """A 64 KiB BIOS whose reset vector halts: the guest CPU never touches
-    the vGPU (SeaBIOS would move its BARs); this program is its driver."""
-    rom = bytearray(b"\xf4" * 65536)              # hlt
-    rom[0xFFF0:0xFFF4] = b"\xfa\xf4\xeb\xfd"      # cli; hlt; jmp $-1
-    with open(path, "wb") as f:
-        f.write(rom)
-
-
-class QtestSocket(qv.Qemu):
-    """qtest over the UNIX socket of a QEMU that libvirt runs."""
-
-    def __init__(self, path):    # noqa: super().__init__ starts a QEMU
-        import socket
-        self.sock = socket.socket(socket.AF_UNIX)
-        end = time.monotonic() + 60
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.2)
-        f = self.sock.makefile("rw")
-
-        class P:
-            stdin = stdout = f
-
-            def poll(self):
-                return None
-        self.proc = P()
-        self.qmp = None
-
-    def errors(self):
-        return ""
-
-    def close(self):
-        self.sock.close()
-
-
 @test
 def virsh_save_and_restore_bring_back_vram_and_registers(self=None):
     skip_without_migration_v2()
+    with ld.RootQemu():
+        save_and_restore()
+
+
+def save_and_restore():
     import ecosystem_test as eco
     tmp = "/tmp/mdgpu-save"
-    os.makedirs(tmp, exist_ok=True)
-    bios, qtest, save = (os.path.join(tmp, n) for n in
-                         ("halt.bin", "qtest.sock", "dom.save"))
-    halt_bios(bios)
-    # libvirt's QEMU as root, without namespaces or cgroups: the test VM's
-    # root is a 9p/overlay mix that those need not support.
-    conf = "/etc/libvirt/qemu.conf"
-    try:
-        with open(conf) as f:
-            conf_before = f.read()
-    except FileNotFoundError:
-        conf_before = None
-    with open(conf, "a") as f:
-        f.write('\nuser = "root"\ngroup = "root"\nnamespaces = []\n'
-                'cgroup_controllers = []\nsecurity_driver = "none"\n')
+    save = os.path.join(tmp, "dom.save")
     uuid = qv.create_vgpu(PGPU_SRC, TYPE)
     eco.start_daemons()
-    xml = os.path.join(tmp, "dom.xml")
-    with open(xml, "w") as f:
-        f.write(DOMAIN_XML % (RAM_MB, subprocess.run(
-            ["which", "qemu-system-x86_64"], capture_output=True,
-            text=True).stdout.strip(), HOSTDEV_XML % (uuid, qv.SLOT), bios,
-            qtest))
+    xml, qtest = ld.write_domain(
+        tmp, "mdgpu-save", ld.MDEV_HOSTDEV % uuid, RAM_MB,
+        args=("-global", "vfio-pci.enable-migration=on"))
     q = None
     try:
         eco.virsh("define", xml)
         eco.virsh("start", "mdgpu-save")
-        q = QtestSocket(qtest)
+        q = ld.QtestSocket(qtest)
         q.map_bars()
         vm = Vm.__new__(Vm)
         vm.q, vm.uuid, vm.tail, vm.ring_size = q, uuid, 0, 0
@@ -579,7 +497,7 @@ def virsh_save_and_restore_bring_back_vram_and_registers(self=None):
                   ("/sys/class/mdev_bus", PGPU_SRC, TYPE), "w") as f:
             f.write(uuid)
         eco.virsh("restore", save, timeout=300)
-        q = QtestSocket(qtest)
+        q = ld.QtestSocket(qtest)
         vm.q = q
         after = vm.regs()
         compare_regs(before, after)
@@ -598,11 +516,6 @@ def virsh_save_and_restore_bring_back_vram_and_registers(self=None):
         eco.virsh("undefine", "mdgpu-save", ok=False)
         eco.stop_daemons()
         qv.remove_vgpu(uuid)
-        if conf_before is None:
-            os.unlink(conf)
-        else:
-            with open(conf, "w") as f:
-                f.write(conf_before)
 
 
 def main():
