@@ -378,6 +378,39 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 }
 
 /**
+ * mdgpu_dispi_restore() - take DISPI registers saved from a vGPU of the type
+ * @vgpu: the vGPU, its lock held
+ * @regs: MDGPU_DISPI_NR_REGS values as stored (not as read)
+ *
+ * Takes only a set that this vGPU's own register writes could have left:
+ * an ID in range, its VRAM, a bank inside VRAM and, while DISPI is enabled,
+ * values that mdgpu_dispi_fixup() leaves as they are. Head 0 is left alone
+ * (its scanout is restored on its own).
+ *
+ * Return: 0, or -EINVAL with the registers unchanged.
+ */
+int mdgpu_dispi_restore(struct mdgpu_vgpu *vgpu, const u16 *regs)
+{
+	u16 saved[MDGPU_DISPI_NR_REGS], *r = vgpu->display.dispi;
+	u32 bank_mask = min_t(u64, vgpu->vram.size >> 16, 0x10000) - 1;
+	bool same;
+
+	lockdep_assert_held(&vgpu->lock);
+	if (regs[MDGPU_DISPI_ID] < MDGPU_DISPI_ID0 ||
+	    regs[MDGPU_DISPI_ID] > MDGPU_DISPI_ID5 ||
+	    regs[MDGPU_DISPI_VIDEO_MEMORY_64K] !=
+	    r[MDGPU_DISPI_VIDEO_MEMORY_64K] ||
+	    regs[MDGPU_DISPI_BANK] & ~bank_mask)
+		return -EINVAL;
+	memcpy(saved, r, sizeof(saved));
+	memcpy(r, regs, sizeof(saved));
+	mdgpu_dispi_fixup(vgpu);
+	same = !memcmp(r, regs, sizeof(saved));
+	memcpy(r, same ? regs : saved, sizeof(saved));
+	return same ? 0 : -EINVAL;
+}
+
+/**
  * mdgpu_display_reset() - all heads off, registers at power-on values, the
  * display window at VRAM offset 0
  * @vgpu: the vGPU, its lock held

@@ -630,6 +630,7 @@ void mdgpu_scanout_reg_write(struct mdgpu_vgpu *vgpu, unsigned int head,
 u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index);
 void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val);
 void mdgpu_dispi_update(struct mdgpu_vgpu *vgpu);
+int mdgpu_dispi_restore(struct mdgpu_vgpu *vgpu, const u16 *regs);
 long mdgpu_display_query_plane(struct mdgpu_vgpu *vgpu, void __user *arg);
 long mdgpu_display_get_dmabuf(struct mdgpu_vgpu *vgpu, void __user *arg);
 

@@ -323,23 +323,15 @@ static int mdgpu_mig_load_display(struct mdgpu_vgpu *vgpu,
 	BUILD_BUG_ON(MDGPU_MIG_HEADS != MDGPU_MAX_HEADS);
 	for (i = 0; i < MDGPU_DISPI_NR_REGS; i++)
 		dispi[i] = le16_to_cpu(m->dispi[i]);
-	if (dispi[MDGPU_DISPI_ID] != d->dispi[MDGPU_DISPI_ID] ||
-	    dispi[MDGPU_DISPI_VIDEO_MEMORY_64K] !=
-	    d->dispi[MDGPU_DISPI_VIDEO_MEMORY_64K] ||
-	    dispi[MDGPU_DISPI_XRES] > info->max_xres ||
-	    dispi[MDGPU_DISPI_YRES] > info->max_yres ||
-	    (dispi[MDGPU_DISPI_BPP] != 16 && dispi[MDGPU_DISPI_BPP] != 32) ||
-	    dispi[MDGPU_DISPI_ENABLE] & ~(MDGPU_DISPI_ENABLED |
-					  MDGPU_DISPI_LFB_ENABLED |
-					  MDGPU_DISPI_NOCLEARMEM))
-		return mdgpu_mig_refuse(vgpu, -EPROTO,
-					"DISPI registers this vGPU cannot hold");
 	val = le32_to_cpu(m->byteorder);
 	if (val != MDGPU_QEXT_LITTLE_ENDIAN && val != MDGPU_QEXT_BIG_ENDIAN)
 		return mdgpu_mig_refuse(vgpu, -EPROTO, "byte order 0x%x", val);
 	if (le32_to_cpu(m->vga_att_index) > 0xff)
 		return mdgpu_mig_refuse(vgpu, -EPROTO, "VGA attribute index");
-	memcpy(d->dispi, dispi, sizeof(dispi));
+	/* The display's own rules decide what its registers can hold. */
+	if (mdgpu_dispi_restore(vgpu, dispi))
+		return mdgpu_mig_refuse(vgpu, -EPROTO,
+					"DISPI registers this vGPU cannot hold");
 	d->byteorder = val;
 	d->vga_att_index = le32_to_cpu(m->vga_att_index);
 
@@ -1539,7 +1531,7 @@ void mdgpu_mig_reset(struct mdgpu_vgpu *vgpu)
 	mutex_lock(&mig->lock);
 	mdgpu_mig_end_sessions(vgpu);
 	mig->state = VFIO_DEVICE_STATE_RUNNING;
-	mig->paused = false;
+	mdgpu_mig_resume(vgpu);		/* a stop-copy's pause ends too */
 	mutex_unlock(&mig->lock);
 }
 

@@ -705,6 +705,51 @@ TEST_F_TIMEOUT(mig, pre_copy_while_ring_and_mapping_write_vram_ends_identical, 3
 	close(efd);
 }
 
+/*
+ * The registers a VGA BIOS or a bochs-drm guest leaves (power-on DISPI, an
+ * 8-bit palette mode with the 8-bit DAC, a 15-bit mode with GETCAPS) move
+ * as they are: the destination takes what the device itself could hold.
+ */
+TEST_F(mig, dispi_registers_a_guest_can_leave_move_as_they_are)
+{
+	static const uint16_t modes[][4] = {
+		/* XRES, YRES, BPP, ENABLE (0: power-on, never enabled) */
+		{ 0, 0, 0, 0 },
+		{ 640, 480, 8, MDGPU_DISPI_ENABLED | MDGPU_DISPI_8BIT_DAC },
+		{ 800, 600, 15, MDGPU_DISPI_ENABLED | MDGPU_DISPI_GETCAPS |
+				MDGPU_DISPI_LFB_ENABLED },
+	};
+	struct world *w = &self->w;
+	uint16_t src, dst;
+	unsigned int m, i;
+
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		if (modes[m][3]) {
+			ASSERT_OK(mdgpu_dispi_write(&w->src.v, MDGPU_DISPI_XRES,
+						    modes[m][0]));
+			ASSERT_OK(mdgpu_dispi_write(&w->src.v, MDGPU_DISPI_YRES,
+						    modes[m][1]));
+			ASSERT_OK(mdgpu_dispi_write(&w->src.v, MDGPU_DISPI_BPP,
+						    modes[m][2]));
+			ASSERT_OK(mdgpu_dispi_write(&w->src.v, MDGPU_DISPI_ENABLE,
+						    modes[m][3]));
+		}
+		ASSERT_EQ(0, save_stop_copy(&w->src.v, &w->s)) TH_LOG("mode %u", m);
+		ASSERT_EQ(0, resume(&w->dst, &w->s)) TH_LOG("mode %u refused", m);
+		for (i = 0; i < MDGPU_DISPI_NR_REGS; i++) {
+			ASSERT_OK(mdgpu_dispi_read(&w->src.v, i, &src));
+			ASSERT_OK(mdgpu_dispi_read(&w->dst, i, &dst));
+			EXPECT_EQ(src, dst)
+				TH_LOG("mode %u DISPI %u: source 0x%x, destination 0x%x",
+				       m, i, src, dst);
+		}
+		ASSERT_EQ(0, mig_set(&w->src.v, ST_RUNNING, NULL));
+		ASSERT_EQ(0, mig_set(&w->dst, ST_RUNNING, NULL));
+		free(w->s.data);
+		memset(&w->s, 0, sizeof(w->s));
+	}
+}
+
 TEST_F(mig, invalid_arcs_are_refused_and_change_nothing)
 {
 	struct world *w = &self->w;
