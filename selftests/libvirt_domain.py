@@ -5,8 +5,7 @@ libvirtd (started by ecosystem_test.start_daemons()) runs QEMU from a domain
 XML with one vGPU hostdev, a BIOS that only halts (the guest CPU never
 touches the vGPU) and a qtest socket; QtestSocket then plays the guest
 through that socket with the same calls as qemu_vgpu.Qemu. Used by
-qemu_migration_test.py (virsh save/restore of an mdev vGPU) and qemu_test.py
-(a VF vGPU as a PCI hostdev).
+qemu_migration_test.py (virsh save/restore of an mdev vGPU).
 """
 import os
 import socket
@@ -43,23 +42,6 @@ MDEV_HOSTDEV = """<hostdev mode='subsystem' type='mdev' model='vfio-pci'>
       <source><address uuid='%s'/></source>
       """ + GUEST_ADDR + """
     </hostdev>"""
-
-# An SR-IOV VF vGPU: a PCI hostdev already bound to its VFIO driver
-# (mdgpu's own), so libvirt must not rebind it (managed='no').
-PCI_HOSTDEV = """<hostdev mode='subsystem' type='pci' managed='no'>
-      <driver name='vfio'/>
-      <source><address domain='0x%04x' bus='0x%02x' slot='0x%02x' function='0x%x'/></source>
-      """ + GUEST_ADDR + """
-    </hostdev>"""
-
-
-def pci_hostdev(bdf):
-    """PCI_HOSTDEV for a device named like "6d67:01:00.0"."""
-    dom, bus, rest = bdf.split(":")
-    slot, fn = rest.split(".")
-    return PCI_HOSTDEV % (int(dom, 16), int(bus, 16), int(slot, 16),
-                          int(fn, 16))
-
 
 def halt_bios(path):
     """A 64 KiB BIOS whose reset vector halts: the guest CPU never touches

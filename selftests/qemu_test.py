@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """End-to-end tests: vGPUs handed to real QEMU (-device vfio-pci,sysfsdev=),
-and an SR-IOV VF's vGPU (-device vfio-pci,host=<vf>, and libvirt's
-<hostdev type='pci' managed='no'>, started by libvirtd).
+and an SR-IOV VF's vGPU (-device vfio-pci,host=<vf>).
 
 Runs inside the test VM as root with mdgpu loaded. Prints TAP 13, with the
 QEMU version it ran against ("# versions: QEMU ..."): Debian 12's QEMU 7.2 on
@@ -276,60 +275,6 @@ def qemu_takes_a_vf_vgpu_as_a_pci_host_device(self=None):
             qemu.close()
         sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
         sysfs_write("%s/%s/sriov_numvfs" % (PCI, PGPU), "0")
-
-
-@test
-def libvirt_runs_a_vf_vgpu_as_a_pci_hostdev(self=None):
-    import ecosystem_test as eco
-    import libvirt_domain as ld
-    with ld.RootQemu():
-        sysfs_write("%s/%s/sriov_numvfs" % (PCI, PGPU), "1")
-        started = False
-        q = None
-        try:
-            sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "16m")
-            eco.start_daemons()
-            started = True
-            xml, qtest = ld.write_domain("/tmp/mdgpu-vf", "mdgpu-vf",
-                                         ld.pci_hostdev(VF))
-            eco.virsh("define", xml)
-            eco.virsh("start", "mdgpu-vf")
-            q = ld.QtestSocket(qtest)
-            q.map_bars()
-            ids = q.cfg_read32(0x00)
-            check(ids == 0x11111234, "vendor/device %#x, want 0x11111234" % ids)
-            magic = q.mmio_read(MDGPU_REG_ID)
-            check(magic == MDGPU_ID_MAGIC, "ID register %#x" % magic)
-            vram = q.mmio_read(MDGPU_REG_VRAM_SIZE_LO)
-            check(vram == 16 << 20, "VRAM size register %#x" % vram)
-            # VRAM written through the domain's BAR0 is the VF vGPU's.
-            q.mem_write(qv.BAR0_ADDR, b"mdgpu-vf")
-            check(q.mem_read(qv.BAR0_ADDR, 8) == b"mdgpu-vf", "VRAM write lost")
-            xml = eco.virsh("dumpxml", "mdgpu-vf").stdout
-            check("type='pci'" in xml and "managed='no'" in xml,
-                  "the running domain lost its PCI hostdev: %s" % xml)
-            try:
-                sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
-                check(False, "type released while libvirt's QEMU holds the VF")
-            except OSError as e:
-                check(e.errno == 16, "releasing a VF vGPU in a domain: %s" % e)
-            q.close()
-            q = None
-            eco.virsh("destroy", "mdgpu-vf")
-            # QEMU gone: the VF's type can be released again.
-            sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
-        finally:
-            if q:
-                q.close()
-            if started:
-                eco.virsh("destroy", "mdgpu-vf", ok=False)
-                eco.virsh("undefine", "mdgpu-vf", ok=False)
-                eco.stop_daemons()
-            try:
-                sysfs_write("%s/%s/mdgpu/current_vgpu_type" % (PCI, VF), "0")
-            except OSError:
-                pass
-            sysfs_write("%s/%s/sriov_numvfs" % (PCI, PGPU), "0")
 
 
 def main():
