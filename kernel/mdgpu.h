@@ -682,11 +682,26 @@ void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
 unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);
 int mdgpu_sched_policy_parse(const char *name);
 
-/* netlink.c: the "mdgpu" generic netlink family and its events */
+/* netlink.c: the "mdgpu" generic netlink family, events subscriber */
 int mdgpu_netlink_init(void);
 void mdgpu_netlink_exit(void);
+
+/**
+ * struct mdgpu_event_info - what an event subscriber gets besides the event
+ * @vgpu: the vGPU
+ * @ring_error: MDGPU_RING_ERR_* for MDGPU_EVENT_RING_ERROR, else 0
+ */
+struct mdgpu_event_info {
+	struct mdgpu_vgpu *vgpu;
+	u32 ring_error;
+};
+
+/* events.c: vGPU events, raised below, delivered to subscribers above */
+struct notifier_block;
 void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
 		 u32 ring_error);
+int mdgpu_event_subscribe(struct notifier_block *nb);
+void mdgpu_event_unsubscribe(struct notifier_block *nb);
 
 /* vgpu_sysfs.c: per-vGPU attributes */
 extern const struct attribute_group *mdgpu_vgpu_groups[];

@@ -8,6 +8,7 @@
  * malformed message is refused with an extended ACK and changes nothing.
  */
 #include <linux/device.h>
+#include <linux/notifier.h>
 #include <linux/pci.h>
 #include <net/genetlink.h>
 
@@ -538,25 +539,22 @@ static struct genl_family mdgpu_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(mdgpu_genl_mcgrps),
 };
 
-/**
- * mdgpu_event() - tell the "events" multicast group about a vGPU
- * @vgpu: the vGPU
- * @event: MDGPU_EVENT_*
- * @ring_error: MDGPU_RING_ERR_* for MDGPU_EVENT_RING_ERROR, else ignored
- */
-void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
-		 u32 ring_error)
+/* A vGPU event (events.c) to the "events" multicast group. */
+static int mdgpu_nl_event(struct notifier_block *nb, unsigned long event,
+			  void *data)
 {
+	const struct mdgpu_event_info *ev = data;
+	struct mdgpu_vgpu *vgpu = ev->vgpu;
 	struct sk_buff *msg;
 	char name[32];
 	void *hdr;
 
 	if (!genl_has_listeners(&mdgpu_genl_family, &init_net,
 				MDGPU_MCGRP_EVENTS))
-		return;
+		return NOTIFY_DONE;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return NOTIFY_DONE;
 	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
 	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
 	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
@@ -564,29 +562,43 @@ void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
 	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(msg, MDGPU_A_TYPE_NAME, name) ||
 	    (event == MDGPU_EVENT_RING_ERROR &&
-	     nla_put_u32(msg, MDGPU_A_RING_ERROR, ring_error))) {
+	     nla_put_u32(msg, MDGPU_A_RING_ERROR, ev->ring_error))) {
 		nlmsg_free(msg);
-		return;
+		return NOTIFY_DONE;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mdgpu_genl_family, msg, 0, MDGPU_MCGRP_EVENTS,
 			  GFP_KERNEL);
+	return NOTIFY_DONE;
 }
 
+static struct notifier_block mdgpu_nl_event_nb = {
+	.notifier_call = mdgpu_nl_event,
+};
+
 /**
- * mdgpu_netlink_init() - register the "mdgpu" generic netlink family
+ * mdgpu_netlink_init() - register the "mdgpu" family, subscribe to events
  *
  * Return: 0 or -errno.
  */
 int __init mdgpu_netlink_init(void)
 {
-	return genl_register_family(&mdgpu_genl_family);
+	int ret;
+
+	ret = genl_register_family(&mdgpu_genl_family);
+	if (ret)
+		return ret;
+	ret = mdgpu_event_subscribe(&mdgpu_nl_event_nb);
+	if (ret)
+		genl_unregister_family(&mdgpu_genl_family);
+	return ret;
 }
 
 /**
- * mdgpu_netlink_exit() - unregister the family
+ * mdgpu_netlink_exit() - unsubscribe, unregister the family
  */
 void mdgpu_netlink_exit(void)
 {
+	mdgpu_event_unsubscribe(&mdgpu_nl_event_nb);
 	genl_unregister_family(&mdgpu_genl_family);
 }
