@@ -75,8 +75,8 @@ static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
 	} else if (vfio_dma_rw(&vgpu->vdev, iova, buf, len, write)) {
 		return fatal_signal_pending(current) ? -EINTR : -EFAULT;
 	}
-	if (write)
-		mdgpu_mig_log_dma(vgpu, iova, len);
+	if (write && vgpu->engine.dma_written)
+		vgpu->engine.dma_written(vgpu, iova, len);
 	return 0;
 }
 
@@ -458,7 +458,6 @@ static int mdgpu_engine_worker(void *data)
 {
 	struct mdgpu_vgpu *vgpu = data;
 	struct mdgpu_engine_state *e = &vgpu->engine;
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
 	/* Only the kernel (mdgpu_engine_interrupt()) may signal it. */
 	allow_kernel_signal(SIGKILL);
@@ -497,7 +496,7 @@ static int mdgpu_engine_worker(void *data)
 		wake_up_sync(&e->slice_wq);
 		/* The engine went on without it: it may be picked again. */
 		if (stalled)
-			mdgpu_sched_wake(s);
+			e->back(vgpu);
 	}
 	return 0;
 }
@@ -513,14 +512,18 @@ static void mdgpu_engine_interrupt(struct mdgpu_engine_state *e)
 /**
  * mdgpu_engine_start() - give an opened vGPU its worker
  * @vgpu: the vGPU
+ * @back: called when the worker is back from a slice the engine stopped
+ *	waiting for (mdgpu_engine_slice()): the vGPU may be picked again
  *
  * Return: 0 or -errno.
  */
-int mdgpu_engine_start(struct mdgpu_vgpu *vgpu)
+int mdgpu_engine_start(struct mdgpu_vgpu *vgpu,
+		       void (*back)(struct mdgpu_vgpu *vgpu))
 {
 	struct mdgpu_engine_state *e = &vgpu->engine;
 	struct task_struct *worker;
 
+	e->back = back;
 	init_waitqueue_head(&e->worker_wq);
 	init_waitqueue_head(&e->slice_wq);
 	INIT_LIST_HEAD(&e->stalled_node);

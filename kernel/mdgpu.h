@@ -369,6 +369,9 @@ struct mdgpu_engine_stats {
  * @weight: 1-100, for the weighted policy
  * @cap: percent of the engine, 0 for none, for the weighted policy
  * @stats: accounting
+ * @back: called when a stalled worker is back (set by the scheduler)
+ * @dma_written: called after every device write to guest memory, or NULL
+ *	(set by migration, which logs the pages dirty)
  */
 struct mdgpu_engine_state {
 	struct list_head node;
@@ -400,6 +403,9 @@ struct mdgpu_engine_state {
 	unsigned int weight;
 	unsigned int cap;
 	struct mdgpu_engine_stats stats;
+	void (*back)(struct mdgpu_vgpu *vgpu);
+	void (*dma_written)(struct mdgpu_vgpu *vgpu, dma_addr_t iova,
+			    size_t len);
 };
 
 struct mdgpu_mig_file;
@@ -650,7 +656,8 @@ void mdgpu_irq_request(struct mdgpu_vgpu *vgpu);
 void mdgpu_irq_release_all(struct mdgpu_vgpu *vgpu);
 
 /* engine.c: fetching, checking and executing ring commands */
-int mdgpu_engine_start(struct mdgpu_vgpu *vgpu);
+int mdgpu_engine_start(struct mdgpu_vgpu *vgpu,
+		       void (*back)(struct mdgpu_vgpu *vgpu));
 void mdgpu_engine_stop(struct mdgpu_vgpu *vgpu);
 bool mdgpu_engine_slice(struct mdgpu_vgpu *vgpu, u64 slice, u64 *start,
 			u64 *end);
@@ -664,7 +671,6 @@ void mdgpu_mig_init(struct mdgpu_vgpu *vgpu);
 void mdgpu_mig_fini(struct mdgpu_vgpu *vgpu);
 void mdgpu_mig_reset(struct mdgpu_vgpu *vgpu);
 void mdgpu_mig_close(struct mdgpu_vgpu *vgpu);
-void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len);
 
 /* sched.c: the pGPU's engine thread and its policies */
 int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
@@ -675,7 +681,6 @@ void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_pause(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
-void mdgpu_sched_wake(struct mdgpu_sched *s);
 u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu);
 const char *mdgpu_sched_policy_name(unsigned int policy);
 void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);

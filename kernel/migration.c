@@ -1463,16 +1463,12 @@ static const struct vfio_log_ops mdgpu_log_ops = {
 	.log_read_and_clear = mdgpu_log_read_and_clear,
 };
 
-/**
- * mdgpu_mig_log_dma() - note a device write to guest memory
- * @vgpu: the vGPU
- * @iova: guest address written
- * @len: bytes written
- *
- * Marks the pages in the device DMA dirty log, if logging is on, so a
- * migration sees every guest page the engine wrote.
+/*
+ * The engine wrote guest memory (its dma_written hook): mark the pages in
+ * the device DMA dirty log, if logging is on, so a migration sees every
+ * guest page the engine wrote.
  */
-void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len)
+static void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len)
 {
 	struct mdgpu_dma_log *log;
 	unsigned int i;
@@ -1506,6 +1502,7 @@ void mdgpu_mig_init(struct mdgpu_vgpu *vgpu)
 	mutex_init(&vgpu->mig.lock);
 	mutex_init(&vgpu->mig.log_lock);
 	vgpu->mig.state = VFIO_DEVICE_STATE_RUNNING;
+	vgpu->engine.dma_written = mdgpu_mig_log_dma;
 	vgpu->vdev.migration_flags = MDGPU_COMPAT_MIG_FLAGS;
 	vgpu->vdev.mig_ops = &mdgpu_mig_ops;
 	if (MDGPU_COMPAT_DMA_LOGGING)

@@ -316,6 +316,13 @@ static int mdgpu_sched_thread(void *data)
 	return 0;
 }
 
+/* Have the engine thread look for work again. */
+static void mdgpu_sched_wake(struct mdgpu_sched *s)
+{
+	WRITE_ONCE(s->kicked, true);
+	wake_up(&s->wq);
+}
+
 /**
  * mdgpu_sched_kick() - a vGPU submitted work (tail or doorbell written)
  * @vgpu: the vGPU
@@ -326,14 +333,10 @@ void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu)
 	mdgpu_sched_wake(&vgpu->type->pgpu->sched);
 }
 
-/**
- * mdgpu_sched_wake() - have the engine thread look for work again
- * @s: the scheduler
- */
-void mdgpu_sched_wake(struct mdgpu_sched *s)
+/* The vGPU's worker is back from a stalled slice: it may be picked again. */
+static void mdgpu_sched_worker_back(struct mdgpu_vgpu *vgpu)
 {
-	WRITE_ONCE(s->kicked, true);
-	wake_up(&s->wq);
+	mdgpu_sched_wake(&vgpu->type->pgpu->sched);
 }
 
 /**
@@ -371,7 +374,7 @@ int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
 	if (!e->bounce)
 		return -ENOMEM;
 	e->frozen = 0;
-	ret = mdgpu_engine_start(vgpu);
+	ret = mdgpu_engine_start(vgpu, mdgpu_sched_worker_back);
 	if (ret) {
 		kfree(e->bounce);
 		e->bounce = NULL;
