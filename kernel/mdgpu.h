@@ -21,11 +21,6 @@
 #include <mdgpu_netlink.h>
 #include <mdgpu_regs.h>
 
-/* Module parameters (main.c). */
-extern unsigned int mdgpu_num_gpus;
-extern unsigned int mdgpu_vram_mb;
-extern bool mdgpu_strict_placement;
-
 /**
  * struct mdgpu_type_info - one entry of the vGPU type catalogue
  * @name: sysfs name; the type directory is "mdgpu-<name>"
@@ -85,12 +80,14 @@ struct mdgpu_pgpu;
  * @mtype: the mdev core's type object (its kobject lives in here)
  * @info: catalogue entry
  * @pgpu: the pGPU offering this type
+ * @max_instance: vGPUs of this type @pgpu can hold (mdgpu_type_max_instance())
  * @nr_vgpus: live vGPUs of this type on @pgpu, under @pgpu->lock
  */
 struct mdgpu_type {
 	struct mdev_type mtype;
 	const struct mdgpu_type_info *info;
 	struct mdgpu_pgpu *pgpu;
+	unsigned int max_instance;
 	unsigned int nr_vgpus;
 };
 
@@ -156,6 +153,7 @@ struct mdgpu_sched {
  * @pdev: the PCI function on our host bridge
  * @parent: mdev parent registration
  * @lock: protects the VRAM and instance accounting below
+ * @strict: one type at a time (placement=strict)
  * @vram_size: VRAM in bytes
  * @vram_reserved: bytes promised to live vGPUs (sum of their framebuffers)
  * @nr_vgpus: live vGPUs of any type
@@ -173,6 +171,7 @@ struct mdgpu_pgpu {
 	struct pci_dev *pdev;
 	struct mdev_parent parent;
 	struct mutex lock; /* VRAM and instance accounting */
+	bool strict;
 	u64 vram_size;
 	u64 vram_reserved;
 	unsigned int nr_vgpus;
@@ -539,22 +538,44 @@ int mdgpu_bridge_create(unsigned int domain, unsigned int nr_gpus);
 void mdgpu_bridge_destroy(void);
 bool mdgpu_bridge_owns(struct pci_dev *pdev);
 
-/* types.c: catalogue, description and per-type sysfs values */
-#define MDGPU_CATALOGUE_SIZE	7	/* the default profile's types */
-extern const struct mdgpu_type_info mdgpu_type_catalogue[MDGPU_CATALOGUE_SIZE];
-int mdgpu_type_id(const struct mdgpu_type_info *info, char *buf, size_t size);
-unsigned int mdgpu_type_max_instance(const struct mdgpu_type_info *info);
-ssize_t mdgpu_type_field_show(const struct mdgpu_type_info *info,
+/* types.c: a type's names, values and description */
+int mdgpu_type_name(const struct mdgpu_type_info *info, char *buf, size_t size);
+int mdgpu_type_stream_name(const struct mdgpu_type_info *info, char *buf,
+			   size_t size);
+unsigned int mdgpu_type_max_instance(const struct mdgpu_type_info *info,
+				     unsigned int vram_mb);
+ssize_t mdgpu_type_field_show(const struct mdgpu_type *type,
 			      enum mdgpu_type_field field, char *buf);
 ssize_t mdgpu_type_show_description(struct mdev_type *mtype, char *buf);
-unsigned int mdgpu_type_get_available(struct mdev_type *mtype);
-const struct attribute_group **mdgpu_types_sysfs_init(void);
+
+/**
+ * struct mdgpu_pgpu_config - what every pGPU gets at probe (from main.c)
+ * @vram_mb: VRAM per pGPU, MiB
+ * @strict: one type per pGPU at a time
+ * @groups: sysfs groups of the pGPU's PCI device (pgpu_sysfs.c)
+ */
+struct mdgpu_pgpu_config {
+	unsigned int vram_mb;
+	bool strict;
+	const struct attribute_group **groups;
+};
+
+/**
+ * struct mdgpu_pgpu_usage - a snapshot of a pGPU's accounting
+ * @vram_total: VRAM, bytes
+ * @vram_reserved: bytes promised to live vGPUs
+ * @nr_vgpus: live vGPUs
+ */
+struct mdgpu_pgpu_usage {
+	u64 vram_total;
+	u64 vram_reserved;
+	unsigned int nr_vgpus;
+};
 
 /* pgpu.c: PCI driver for the pGPUs, VRAM and instance accounting */
 extern struct pci_driver mdgpu_pci_driver;
-extern const struct attribute_group **mdgpu_pgpu_dev_groups;
-void mdgpu_pgpu_driver_setup(void);
-extern const struct attribute_group mdgpu_pgpu_group;
+void mdgpu_pgpu_driver_setup(const struct mdgpu_pgpu_config *config);
+void mdgpu_pgpu_usage(struct mdgpu_pgpu *pgpu, struct mdgpu_pgpu_usage *u);
 unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
 				  struct mdgpu_type *type);
 int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type);
@@ -707,6 +728,9 @@ void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
 		 u32 ring_error);
 int mdgpu_event_subscribe(struct notifier_block *nb);
 void mdgpu_event_unsubscribe(struct notifier_block *nb);
+
+/* pgpu_sysfs.c: the pGPU's and its types' attributes */
+const struct attribute_group **mdgpu_pgpu_sysfs_init(unsigned int vram_mb);
 
 /* vgpu_sysfs.c: per-vGPU attributes */
 extern const struct attribute_group *mdgpu_vgpu_groups[];

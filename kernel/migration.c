@@ -638,8 +638,7 @@ static void mdgpu_mig_emit_header(struct mdgpu_mig_file *f)
 	h->version = cpu_to_le32(MDGPU_MIG_VERSION);
 	h->header_size = cpu_to_le32(sizeof(*h));
 	h->page_size = cpu_to_le32(PAGE_SIZE);
-	snprintf(h->type, sizeof(h->type), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_stream_name(vgpu->type->info, h->type, sizeof(h->type));
 	h->vram_size = cpu_to_le64(vgpu->vram.size);
 	h->crc = cpu_to_le32(mdgpu_mig_crc(h, sizeof(*h)));
 	f->buf_len = sizeof(*h);
@@ -829,8 +828,7 @@ static int mdgpu_mig_check_header(struct mdgpu_mig_file *f)
 	if (le32_to_cpu(h.page_size) != PAGE_SIZE)
 		return mdgpu_mig_refuse(vgpu, -EPROTO, "page size %u",
 					le32_to_cpu(h.page_size));
-	snprintf(type, sizeof(type), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_stream_name(vgpu->type->info, type, sizeof(type));
 	if (strcmp(h.type, type))
 		return mdgpu_mig_refuse(vgpu, -EINVAL,
 					"stream of type %s, this vGPU is %s",

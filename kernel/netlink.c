@@ -76,14 +76,11 @@ static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
 static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 {
 	struct mdgpu_sched *s = &pgpu->sched;
-	u64 total, reserved, busy, missed;
-	u32 nr, policy, slice;
+	struct mdgpu_pgpu_usage u;
+	u64 busy, missed;
+	u32 policy, slice;
 
-	mutex_lock(&pgpu->lock);
-	total = pgpu->vram_size;
-	reserved = pgpu->vram_reserved;
-	nr = pgpu->nr_vgpus;
-	mutex_unlock(&pgpu->lock);
+	mdgpu_pgpu_usage(pgpu, &u);
 	mutex_lock(&s->lock);
 	policy = s->policy;
 	busy = s->busy_ns;
@@ -92,12 +89,13 @@ static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 	slice = mdgpu_sched_get_slice_us(s);
 
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, total, MDGPU_A_PAD) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_RESERVED, reserved,
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, u.vram_total,
 			      MDGPU_A_PAD) ||
-	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, nr) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_RESERVED, u.vram_reserved,
+			      MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, u.nr_vgpus) ||
 	    nla_put_string(skb, MDGPU_A_PGPU_PLACEMENT,
-			   mdgpu_strict_placement ? "strict" : "mixed") ||
+			   pgpu->strict ? "strict" : "mixed") ||
 	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, busy, MDGPU_A_PAD) ||
 	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, policy) ||
 	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice) ||
@@ -112,7 +110,7 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	const struct mdgpu_type_info *info = type->info;
 	char name[32];
 
-	mdgpu_type_id(info, name, sizeof(name));
+	mdgpu_type_name(info, name, sizeof(name));
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_PRETTY_NAME, info->pretty_name) ||
@@ -120,8 +118,7 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	    nla_put_u32(skb, MDGPU_A_TYPE_NUM_HEADS, info->heads) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_XRES, info->max_xres) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_YRES, info->max_yres) ||
-	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_INSTANCE,
-			mdgpu_type_max_instance(info)) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_INSTANCE, type->max_instance) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_AVAILABLE,
 			mdgpu_pgpu_available(type->pgpu, type)) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_FRL, info->frl))
@@ -167,7 +164,7 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 	memcpy(comm, vgpu->holder_comm, sizeof(comm));
 	mutex_unlock(&vgpu->lock);
 
-	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
+	mdgpu_type_name(vgpu->type->info, name, sizeof(name));
 	if (mdgpu_nla_put_uuid(skb, vgpu) ||
 	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
@@ -556,7 +553,7 @@ static int mdgpu_nl_event(struct notifier_block *nb, unsigned long event,
 	if (!msg)
 		return NOTIFY_DONE;
 	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
-	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
+	mdgpu_type_name(vgpu->type->info, name, sizeof(name));
 	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
 	    mdgpu_nla_put_uuid(msg, vgpu) ||
 	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||

@@ -112,7 +112,7 @@ static u64 mdgpu_sched_quota(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu)
 
 	if (s->policy == MDGPU_SCHED_FIXED_SHARE)
 		return MDGPU_PERIOD_NS /
-		       max(1u, mdgpu_type_max_instance(vgpu->type->info));
+		       max(1u, vgpu->type->max_instance);
 	if (s->policy == MDGPU_SCHED_WEIGHTED && e->cap)
 		return MDGPU_PERIOD_NS * e->cap / 100;
 	return 0;

@@ -550,6 +550,14 @@ struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
 	return vgpu;
 }
 
+/* The mdev core's "available_instances" file of a type. */
+static unsigned int mdgpu_vgpu_type_available(struct mdev_type *mtype)
+{
+	struct mdgpu_type *type = to_mdgpu_type(mtype);
+
+	return mdgpu_pgpu_available(type->pgpu, type);
+}
+
 static int mdgpu_vgpu_probe(struct mdev_device *mdev)
 {
 	struct mdgpu_type *type = to_mdgpu_type(mdev->type);
@@ -594,10 +602,10 @@ struct mdev_driver mdgpu_mdev_driver = {
 		.name = MDGPU_DRIVER_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
-		.dev_groups = mdgpu_vgpu_groups,
+		/* .dev_groups: vgpu_sysfs.c's, set at load (main.c) */
 	},
 	.probe = mdgpu_vgpu_probe,
 	.remove = mdgpu_vgpu_remove,
-	.get_available = mdgpu_type_get_available,
+	.get_available = mdgpu_vgpu_type_available,
 	.show_description = mdgpu_type_show_description,
 };

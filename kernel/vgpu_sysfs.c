@@ -22,7 +22,7 @@ static ssize_t mdgpu_vgpu_field_show(struct device *dev,
 		container_of(dattr, struct mdgpu_vgpu_field_attr, dattr);
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return mdgpu_type_field_show(vgpu->type->info, attr->field, buf);
+	return mdgpu_type_field_show(vgpu->type, attr->field, buf);
 }
 
 #define MDGPU_VGPU_FIELD_ATTR(_name, _field)				\
@@ -46,7 +46,7 @@ static ssize_t type_show(struct device *dev, struct device_attribute *attr,
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	char id[32];
 
-	mdgpu_type_id(vgpu->type->info, id, sizeof(id));
+	mdgpu_type_name(vgpu->type->info, id, sizeof(id));
 	return sysfs_emit(buf, "%s\n", id);
 }
 static DEVICE_ATTR_RO(type);
