@@ -95,6 +95,9 @@ struct mdgpu_type {
 #define MDGPU_SLICE_LOG		48
 #define MDGPU_WEIGHT_DEFAULT	10
 #define MDGPU_WEIGHT_MAX	100
+#define MDGPU_CAP_MAX		100	/* percent */
+#define MDGPU_SLICE_US_MIN	1000
+#define MDGPU_SLICE_US_MAX	30000
 #define MDGPU_CHUNK_SIZE	SZ_64K	/* engine work between time checks */
 
 /**
@@ -693,6 +696,32 @@ void mdgpu_mig_fini(struct mdgpu_vgpu *vgpu);
 void mdgpu_mig_reset(struct mdgpu_vgpu *vgpu);
 void mdgpu_mig_close(struct mdgpu_vgpu *vgpu);
 
+/**
+ * struct mdgpu_sched_stats - a snapshot of a pGPU's scheduler
+ * @policy: MDGPU_SCHED_*
+ * @slice_us: the time slice in effect
+ * @busy_ns: total time the engine ran vGPUs
+ * @periods_missed: whole periods the thread overslept
+ */
+struct mdgpu_sched_stats {
+	unsigned int policy;
+	unsigned int slice_us;
+	u64 busy_ns;
+	u64 periods_missed;
+};
+
+/**
+ * struct mdgpu_sched_vgpu - a vGPU's scheduling state, as migration moves it
+ * @stats: its accounting
+ * @weight: its weight
+ * @cap: its cap
+ */
+struct mdgpu_sched_vgpu {
+	struct mdgpu_engine_stats stats;
+	unsigned int weight;
+	unsigned int cap;
+};
+
 /* sched.c: the pGPU's engine thread and its policies */
 int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
 void mdgpu_sched_fini(struct mdgpu_sched *s);
@@ -702,11 +731,27 @@ void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_pause(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_thaw(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu);
-u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu);
 const char *mdgpu_sched_policy_name(unsigned int policy);
-void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
-unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);
 int mdgpu_sched_policy_parse(const char *name);
+void mdgpu_sched_set_policy(struct mdgpu_sched *s, unsigned int policy);
+unsigned int mdgpu_sched_get_policy(struct mdgpu_sched *s);
+bool mdgpu_sched_slice_valid(unsigned int us);
+int mdgpu_sched_set_slice_us(struct mdgpu_sched *s, unsigned int us);
+unsigned int mdgpu_sched_get_slice_us(struct mdgpu_sched *s);
+bool mdgpu_sched_share_valid(unsigned int weight, unsigned int cap);
+int mdgpu_sched_set_share(struct mdgpu_vgpu *vgpu, const unsigned int *weight,
+			  const unsigned int *cap);
+void mdgpu_sched_get_share(struct mdgpu_vgpu *vgpu, unsigned int *weight,
+			   unsigned int *cap);
+void mdgpu_sched_stats(struct mdgpu_sched *s, struct mdgpu_sched_stats *st);
+void mdgpu_sched_vgpu_stats(struct mdgpu_vgpu *vgpu,
+			    struct mdgpu_engine_stats *st, u64 *debt);
+unsigned int mdgpu_sched_copy_log(struct mdgpu_sched *s,
+				  struct mdgpu_slice_record *log);
+void mdgpu_sched_save(struct mdgpu_vgpu *vgpu, struct mdgpu_sched_vgpu *st);
+void mdgpu_sched_restore(struct mdgpu_vgpu *vgpu,
+			 const struct mdgpu_sched_vgpu *st);
+void mdgpu_sched_clear(struct mdgpu_vgpu *vgpu);
 
 /* netlink.c: the "mdgpu" generic netlink family, events subscriber */
 int mdgpu_netlink_init(void);

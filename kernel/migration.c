@@ -204,10 +204,10 @@ static void mdgpu_mig_put_scanout(struct mdgpu_mig_scanout *m,
 static void mdgpu_mig_save_state(struct mdgpu_vgpu *vgpu,
 				 struct mdgpu_mig_state *st)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_state *e = &vgpu->engine;
 	struct mdgpu_display *d = &vgpu->display;
 	struct mdgpu_ring_regs *r = &vgpu->ring;
+	struct mdgpu_sched_vgpu sv;
 	unsigned int i;
 
 	memset(st, 0, sizeof(*st));
@@ -255,19 +255,18 @@ static void mdgpu_mig_save_state(struct mdgpu_vgpu *vgpu,
 	}
 	mutex_unlock(&vgpu->lock);
 
-	mutex_lock(&s->lock);
-	st->engine.busy_ns = cpu_to_le64(e->stats.busy_ns);
-	st->engine.slices = cpu_to_le64(e->stats.slices);
-	st->engine.preemptions = cpu_to_le64(e->stats.preemptions);
-	st->engine.cmds_completed = cpu_to_le64(e->stats.cmds_completed);
-	st->engine.cmds_rejected = cpu_to_le64(e->stats.cmds_rejected);
-	st->engine.fences = cpu_to_le64(e->stats.fences);
-	st->engine.fence_lat_min = cpu_to_le64(e->stats.fence_lat_min);
-	st->engine.fence_lat_max = cpu_to_le64(e->stats.fence_lat_max);
-	st->engine.fence_lat_sum = cpu_to_le64(e->stats.fence_lat_sum);
-	st->sched.weight = cpu_to_le32(e->weight);
-	st->sched.cap = cpu_to_le32(e->cap);
-	mutex_unlock(&s->lock);
+	mdgpu_sched_save(vgpu, &sv);
+	st->engine.busy_ns = cpu_to_le64(sv.stats.busy_ns);
+	st->engine.slices = cpu_to_le64(sv.stats.slices);
+	st->engine.preemptions = cpu_to_le64(sv.stats.preemptions);
+	st->engine.cmds_completed = cpu_to_le64(sv.stats.cmds_completed);
+	st->engine.cmds_rejected = cpu_to_le64(sv.stats.cmds_rejected);
+	st->engine.fences = cpu_to_le64(sv.stats.fences);
+	st->engine.fence_lat_min = cpu_to_le64(sv.stats.fence_lat_min);
+	st->engine.fence_lat_max = cpu_to_le64(sv.stats.fence_lat_max);
+	st->engine.fence_lat_sum = cpu_to_le64(sv.stats.fence_lat_sum);
+	st->sched.weight = cpu_to_le32(sv.weight);
+	st->sched.cap = cpu_to_le32(sv.cap);
 }
 
 /* ---- resuming: checking and applying the device state ---- */
@@ -480,8 +479,7 @@ static int mdgpu_mig_load_ring(struct mdgpu_vgpu *vgpu,
 static int mdgpu_mig_load_state(struct mdgpu_vgpu *vgpu,
 				const struct mdgpu_mig_state *st)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
-	struct mdgpu_engine_state *e = &vgpu->engine;
+	struct mdgpu_sched_vgpu sv = {};
 	u32 status = le32_to_cpu(st->irq.status);
 	u32 mask = le32_to_cpu(st->irq.mask);
 	u32 intx = le32_to_cpu(st->irq.intx_masked);
@@ -490,7 +488,7 @@ static int mdgpu_mig_load_state(struct mdgpu_vgpu *vgpu,
 	unsigned int i;
 	int ret;
 
-	if (!weight || weight > MDGPU_WEIGHT_MAX || cap > 100)
+	if (!mdgpu_sched_share_valid(weight, cap))
 		return mdgpu_mig_refuse(vgpu, -EPROTO,
 					"scheduling weight %u, cap %u",
 					weight, cap);
@@ -528,19 +526,18 @@ out:
 	if (ret)
 		return ret;
 
-	mutex_lock(&s->lock);
-	e->stats.busy_ns = le64_to_cpu(st->engine.busy_ns);
-	e->stats.slices = le64_to_cpu(st->engine.slices);
-	e->stats.preemptions = le64_to_cpu(st->engine.preemptions);
-	e->stats.cmds_completed = le64_to_cpu(st->engine.cmds_completed);
-	e->stats.cmds_rejected = le64_to_cpu(st->engine.cmds_rejected);
-	e->stats.fences = le64_to_cpu(st->engine.fences);
-	e->stats.fence_lat_min = le64_to_cpu(st->engine.fence_lat_min);
-	e->stats.fence_lat_max = le64_to_cpu(st->engine.fence_lat_max);
-	e->stats.fence_lat_sum = le64_to_cpu(st->engine.fence_lat_sum);
-	e->weight = weight;
-	e->cap = cap;
-	mutex_unlock(&s->lock);
+	sv.stats.busy_ns = le64_to_cpu(st->engine.busy_ns);
+	sv.stats.slices = le64_to_cpu(st->engine.slices);
+	sv.stats.preemptions = le64_to_cpu(st->engine.preemptions);
+	sv.stats.cmds_completed = le64_to_cpu(st->engine.cmds_completed);
+	sv.stats.cmds_rejected = le64_to_cpu(st->engine.cmds_rejected);
+	sv.stats.fences = le64_to_cpu(st->engine.fences);
+	sv.stats.fence_lat_min = le64_to_cpu(st->engine.fence_lat_min);
+	sv.stats.fence_lat_max = le64_to_cpu(st->engine.fence_lat_max);
+	sv.stats.fence_lat_sum = le64_to_cpu(st->engine.fence_lat_sum);
+	sv.weight = weight;
+	sv.cap = cap;
+	mdgpu_sched_restore(vgpu, &sv);
 	return 0;
 }
 
@@ -551,17 +548,12 @@ out:
  */
 static void mdgpu_mig_clear_device(struct mdgpu_vgpu *vgpu)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
-
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
 	mdgpu_mmio_reset(vgpu);
 	mdgpu_display_fini(vgpu);
 	mutex_unlock(&vgpu->lock);
-	mutex_lock(&s->lock);
-	vgpu->engine.active = false;
-	memset(&vgpu->engine.stats, 0, sizeof(vgpu->engine.stats));
-	mutex_unlock(&s->lock);
+	mdgpu_sched_clear(vgpu);
 	mdgpu_vram_reset(&vgpu->vram);
 }
 

@@ -10,6 +10,8 @@
 #include <linux/device.h>
 #include <linux/notifier.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 
 #include "compat.h"
@@ -21,10 +23,10 @@ static const struct nla_policy mdgpu_genl_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_PGPU] = { .type = NLA_NUL_STRING, .len = 32 },
 	[MDGPU_A_SCHED_POLICY] = NLA_POLICY_MAX(NLA_U32,
 						MDGPU_SCHED_NR_POLICIES - 1),
-	[MDGPU_A_TIMESLICE_US] = NLA_POLICY_MAX(NLA_U32, 30000),
+	[MDGPU_A_TIMESLICE_US] = NLA_POLICY_MAX(NLA_U32, MDGPU_SLICE_US_MAX),
 	[MDGPU_A_VGPU_UUID] = { .type = NLA_NUL_STRING, .len = UUID_STRING_LEN },
 	[MDGPU_A_VGPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, MDGPU_WEIGHT_MAX),
-	[MDGPU_A_VGPU_CAP] = NLA_POLICY_MAX(NLA_U32, 100),
+	[MDGPU_A_VGPU_CAP] = NLA_POLICY_MAX(NLA_U32, MDGPU_CAP_MAX),
 };
 
 enum { MDGPU_MCGRP_EVENTS };
@@ -75,18 +77,11 @@ static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
 
 static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 {
-	struct mdgpu_sched *s = &pgpu->sched;
+	struct mdgpu_sched_stats st;
 	struct mdgpu_pgpu_usage u;
-	u64 busy, missed;
-	u32 policy, slice;
 
 	mdgpu_pgpu_usage(pgpu, &u);
-	mutex_lock(&s->lock);
-	policy = s->policy;
-	busy = s->busy_ns;
-	missed = s->periods_missed;
-	mutex_unlock(&s->lock);
-	slice = mdgpu_sched_get_slice_us(s);
+	mdgpu_sched_stats(&pgpu->sched, &st);
 
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, u.vram_total,
@@ -96,11 +91,12 @@ static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, u.nr_vgpus) ||
 	    nla_put_string(skb, MDGPU_A_PGPU_PLACEMENT,
 			   pgpu->strict ? "strict" : "mixed") ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, busy, MDGPU_A_PAD) ||
-	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, policy) ||
-	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_PERIODS_MISSED, missed,
-			      MDGPU_A_PAD))
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, st.busy_ns,
+			      MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, st.policy) ||
+	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, st.slice_us) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_PERIODS_MISSED,
+			      st.periods_missed, MDGPU_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -147,18 +143,14 @@ static u32 mdgpu_vgpu_state(struct mdgpu_vgpu *vgpu)
 static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			   bool admin)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_stats st;
 	char name[32], comm[TASK_COMM_LEN];
-	u32 weight, cap, pid;
+	unsigned int weight, cap;
+	u32 pid;
 	u64 debt;
 
-	mutex_lock(&s->lock);
-	st = vgpu->engine.stats;
-	debt = mdgpu_sched_debt(vgpu);
-	weight = vgpu->engine.weight;
-	cap = vgpu->engine.cap;
-	mutex_unlock(&s->lock);
+	mdgpu_sched_vgpu_stats(vgpu, &st, &debt);
+	mdgpu_sched_get_share(vgpu, &weight, &cap);
 	mutex_lock(&vgpu->lock);
 	pid = vgpu->open ? vgpu->holder_pid : 0;
 	memcpy(comm, vgpu->holder_comm, sizeof(comm));
@@ -391,16 +383,16 @@ static int mdgpu_nl_vgpu_get(struct sk_buff *skb, struct genl_info *info)
 
 static int mdgpu_vgpu_set(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_find *f)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct nlattr **attrs = f->info->attrs;
+	unsigned int weight, cap;
 
-	mutex_lock(&s->lock);
 	if (attrs[MDGPU_A_VGPU_WEIGHT])
-		vgpu->engine.weight = nla_get_u32(attrs[MDGPU_A_VGPU_WEIGHT]);
+		weight = nla_get_u32(attrs[MDGPU_A_VGPU_WEIGHT]);
 	if (attrs[MDGPU_A_VGPU_CAP])
-		vgpu->engine.cap = nla_get_u32(attrs[MDGPU_A_VGPU_CAP]);
-	mutex_unlock(&s->lock);
-	return 0;
+		cap = nla_get_u32(attrs[MDGPU_A_VGPU_CAP]);
+	return mdgpu_sched_set_share(vgpu,
+				     attrs[MDGPU_A_VGPU_WEIGHT] ? &weight : NULL,
+				     attrs[MDGPU_A_VGPU_CAP] ? &cap : NULL);
 }
 
 static int mdgpu_nl_vgpu_set(struct sk_buff *skb, struct genl_info *info)
@@ -417,11 +409,12 @@ static int mdgpu_nl_sched_apply(struct mdgpu_pgpu *pgpu, void *data)
 	struct genl_info *info = data;
 	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
 	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
+	int ret;
 
 	if (slice) {
-		mutex_lock(&pgpu->sched.lock);
-		pgpu->sched.slice_us = nla_get_u32(slice);
-		mutex_unlock(&pgpu->sched.lock);
+		ret = mdgpu_sched_set_slice_us(&pgpu->sched, nla_get_u32(slice));
+		if (ret)
+			return ret;
 	}
 	if (policy)
 		mdgpu_sched_set_policy(&pgpu->sched, nla_get_u32(policy));
@@ -432,20 +425,19 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
 	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
-	u32 us;
 
 	if (!policy && !slice) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nothing to set: give a policy or a time slice");
 		return -EINVAL;
 	}
-	if (slice) {
-		us = nla_get_u32(slice);
-		if (us && us < 1000) {
-			NL_SET_ERR_MSG_ATTR(info->extack, slice,
-					    "time slice must be 1000-30000 us, or 0 for the default");
-			return -ERANGE;
-		}
+	if (slice && !mdgpu_sched_slice_valid(nla_get_u32(slice))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, slice,
+				    "time slice must be "
+				    __stringify(MDGPU_SLICE_US_MIN) "-"
+				    __stringify(MDGPU_SLICE_US_MAX)
+				    " us, or 0 for the default");
+		return -ERANGE;
 	}
 	return mdgpu_nl_with_pgpu(info, mdgpu_nl_sched_apply, info);
 }
@@ -453,16 +445,18 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
 {
 	struct mdgpu_pgpu *pgpu = obj;
-	struct mdgpu_sched *s = &pgpu->sched;
+	struct mdgpu_slice_record *log;
+	unsigned int i, n;
 	int ret = 0;
-	u64 i, first;
 
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)))
 		return -EMSGSIZE;
-	mutex_lock(&s->lock);
-	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
-	for (i = first; i < s->log_next && !ret; i++) {
-		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
+	log = kmalloc_array(MDGPU_SLICE_LOG, sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	n = mdgpu_sched_copy_log(&pgpu->sched, log);
+	for (i = 0; i < n && !ret; i++) {
+		const struct mdgpu_slice_record *r = &log[i];
 		struct nlattr *nest = nla_nest_start(skb, MDGPU_A_SLICE);
 		char uuid[UUID_STRING_LEN + 1];
 
@@ -478,7 +472,7 @@ static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
 		else
 			nla_nest_end(skb, nest);
 	}
-	mutex_unlock(&s->lock);
+	kfree(log);
 	return ret;
 }
 

@@ -12,6 +12,7 @@
  */
 #include <linux/device.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
@@ -92,7 +93,7 @@ static ssize_t sched_policy_show(struct device *dev,
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
 
 	return sysfs_emit(buf, "%s\n",
-			  mdgpu_sched_policy_name(READ_ONCE(pgpu->sched.policy)));
+			  mdgpu_sched_policy_name(mdgpu_sched_get_policy(&pgpu->sched)));
 }
 
 static ssize_t sched_policy_store(struct device *dev,
@@ -124,37 +125,23 @@ static ssize_t timeslice_us_store(struct device *dev,
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
 	unsigned int us;
+	int ret;
 
 	if (kstrtouint(buf, 0, &us))
 		return -EINVAL;
-	if (us && (us < 1000 || us > 30000))
-		return -ERANGE;
-	mutex_lock(&pgpu->sched.lock);
-	pgpu->sched.slice_us = us;
-	mutex_unlock(&pgpu->sched.lock);
-	return count;
+	ret = mdgpu_sched_set_slice_us(&pgpu->sched, us);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(timeslice_us);
-
-/* A scheduler counter, read under its lock (a u64 may tear on 32 bit). */
-static ssize_t mdgpu_sched_counter_show(struct mdgpu_sched *s,
-					const u64 *counter, char *buf)
-{
-	u64 val;
-
-	mutex_lock(&s->lock);
-	val = *counter;
-	mutex_unlock(&s->lock);
-	return sysfs_emit(buf, "%llu\n", val);
-}
 
 static ssize_t engine_busy_ns_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	struct mdgpu_sched_stats st;
 
-	return mdgpu_sched_counter_show(&pgpu->sched, &pgpu->sched.busy_ns,
-					buf);
+	mdgpu_sched_stats(&pgpu->sched, &st);
+	return sysfs_emit(buf, "%llu\n", st.busy_ns);
 }
 static DEVICE_ATTR_RO(engine_busy_ns);
 
@@ -164,9 +151,10 @@ static ssize_t sched_periods_missed_show(struct device *dev,
 					 char *buf)
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
+	struct mdgpu_sched_stats st;
 
-	return mdgpu_sched_counter_show(&pgpu->sched,
-					&pgpu->sched.periods_missed, buf);
+	mdgpu_sched_stats(&pgpu->sched, &st);
+	return sysfs_emit(buf, "%llu\n", st.periods_missed);
 }
 static DEVICE_ATTR_RO(sched_periods_missed);
 
@@ -175,19 +163,19 @@ static ssize_t slice_log_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &pgpu->sched;
+	struct mdgpu_slice_record *log;
+	unsigned int i, n;
 	ssize_t len = 0;
-	u64 i, first;
 
-	mutex_lock(&s->lock);
-	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
-	for (i = first; i < s->log_next; i++) {
-		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
-
-		len += sysfs_emit_at(buf, len, "%pUl %llu %llu %llu\n", &r->vgpu,
-				     r->start, r->target, r->actual);
-	}
-	mutex_unlock(&s->lock);
+	log = kmalloc_array(MDGPU_SLICE_LOG, sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	n = mdgpu_sched_copy_log(&pgpu->sched, log);
+	for (i = 0; i < n; i++)
+		len += sysfs_emit_at(buf, len, "%pUl %llu %llu %llu\n",
+				     &log[i].vgpu, log[i].start, log[i].target,
+				     log[i].actual);
+	kfree(log);
 	return len;
 }
 static DEVICE_ATTR_RO(slice_log);

@@ -133,28 +133,24 @@ static ssize_t mdgpu_sched_param_store(struct device *dev, const char *buf,
 				       size_t count, bool weight)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	unsigned int val;
+	int ret;
 
 	if (kstrtouint(buf, 0, &val))
 		return -EINVAL;
-	if (weight ? (!val || val > MDGPU_WEIGHT_MAX) : val > 100)
-		return -ERANGE;
-	mutex_lock(&s->lock);
-	if (weight)
-		vgpu->engine.weight = val;
-	else
-		vgpu->engine.cap = val;
-	mutex_unlock(&s->lock);
-	return count;
+	ret = mdgpu_sched_set_share(vgpu, weight ? &val : NULL,
+				    weight ? NULL : &val);
+	return ret ? ret : count;
 }
 
 static ssize_t sched_weight_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	unsigned int weight;
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.weight));
+	mdgpu_sched_get_share(vgpu, &weight, NULL);
+	return sysfs_emit(buf, "%u\n", weight);
 }
 
 static ssize_t sched_weight_store(struct device *dev,
@@ -169,8 +165,10 @@ static ssize_t sched_cap_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	unsigned int cap;
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.cap));
+	mdgpu_sched_get_share(vgpu, NULL, &cap);
+	return sysfs_emit(buf, "%u\n", cap);
 }
 
 static ssize_t sched_cap_store(struct device *dev,
@@ -186,14 +184,10 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_stats st;
 	u64 debt;
 
-	mutex_lock(&s->lock);
-	st = vgpu->engine.stats;
-	debt = mdgpu_sched_debt(vgpu);
-	mutex_unlock(&s->lock);
+	mdgpu_sched_vgpu_stats(vgpu, &st, &debt);
 	return sysfs_emit(buf,
 			  "busy_ns %llu\nslices %llu\npreemptions %llu\n"
 			  "cmds_completed %llu\ncmds_rejected %llu\nfences %llu\n"
