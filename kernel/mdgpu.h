@@ -590,6 +590,18 @@ int mdgpu_pgpu_for_each(int (*fn)(struct mdgpu_pgpu *pgpu, void *data),
 int mdgpu_pgpu_with(const char *name,
 		    int (*fn)(struct mdgpu_pgpu *pgpu, void *data), void *data);
 
+/**
+ * struct mdgpu_vgpu_status - a snapshot of what a vGPU is doing
+ * @state: MDGPU_VGPU_*
+ * @holder_pid: thread group of the user that has it open; 0: nobody
+ * @holder_comm: its command name
+ */
+struct mdgpu_vgpu_status {
+	u32 state;
+	pid_t holder_pid;
+	char holder_comm[TASK_COMM_LEN];
+};
+
 /* vgpu.c: the mdev driver and the VFIO device of each vGPU */
 extern struct mdev_driver mdgpu_mdev_driver;
 struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
@@ -597,6 +609,11 @@ struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
 int mdgpu_vgpu_retire(struct mdgpu_vgpu *vgpu);
 void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu);
 void mdgpu_vgpu_destroy(struct mdgpu_vgpu *vgpu);
+void mdgpu_vgpu_status(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_status *st);
+int mdgpu_vgpu_set_planes(struct mdgpu_vgpu *vgpu, unsigned int planes);
+int mdgpu_vgpu_for_each(struct mdgpu_pgpu *pgpu,
+			int (*fn)(struct mdgpu_vgpu *vgpu, void *data),
+			void *data);
 
 /* vf.c: SR-IOV VFs of a pGPU and the vGPU type of each */
 int mdgpu_vf_probe(struct pci_dev *pdev);
@@ -725,6 +742,7 @@ struct mdgpu_sched_vgpu {
 /* sched.c: the pGPU's engine thread and its policies */
 int mdgpu_sched_init(struct mdgpu_sched *s, const char *name);
 void mdgpu_sched_fini(struct mdgpu_sched *s);
+void mdgpu_sched_vgpu_init(struct mdgpu_vgpu *vgpu);
 int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_detach(struct mdgpu_vgpu *vgpu);
 void mdgpu_sched_freeze(struct mdgpu_vgpu *vgpu);

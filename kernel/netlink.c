@@ -122,45 +122,25 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	return 0;
 }
 
-static u32 mdgpu_vgpu_state(struct mdgpu_vgpu *vgpu)
-{
-	u32 state;
-
-	mutex_lock(&vgpu->lock);
-	if (!vgpu->open)
-		state = MDGPU_VGPU_CREATED;
-	else if (vgpu->ring.status == MDGPU_RING_STOPPED)
-		state = MDGPU_VGPU_ERROR;
-	else if (vgpu->ring.status == MDGPU_RING_RUNNING)
-		state = MDGPU_VGPU_RUNNING;
-	else
-		state = MDGPU_VGPU_OPEN;
-	mutex_unlock(&vgpu->lock);
-	return state;
-}
-
 /* @admin: the reader may see who holds the vGPU. */
 static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			   bool admin)
 {
+	struct mdgpu_vgpu_status vs;
 	struct mdgpu_engine_stats st;
-	char name[32], comm[TASK_COMM_LEN];
 	unsigned int weight, cap;
-	u32 pid;
+	char name[32];
 	u64 debt;
 
 	mdgpu_sched_vgpu_stats(vgpu, &st, &debt);
 	mdgpu_sched_get_share(vgpu, &weight, &cap);
-	mutex_lock(&vgpu->lock);
-	pid = vgpu->open ? vgpu->holder_pid : 0;
-	memcpy(comm, vgpu->holder_comm, sizeof(comm));
-	mutex_unlock(&vgpu->lock);
+	mdgpu_vgpu_status(vgpu, &vs);
 
 	mdgpu_type_name(vgpu->type->info, name, sizeof(name));
 	if (mdgpu_nla_put_uuid(skb, vgpu) ||
 	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
-	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, mdgpu_vgpu_state(vgpu)) ||
+	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, vs.state) ||
 	    nla_put_u32(skb, MDGPU_A_VGPU_WEIGHT, weight) ||
 	    nla_put_u32(skb, MDGPU_A_VGPU_CAP, cap) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_VRAM_RESIDENT,
@@ -184,9 +164,9 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			      MDGPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_SCHED_DEBT, debt, MDGPU_A_PAD))
 		return -EMSGSIZE;
-	if (admin && pid &&
-	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, pid) ||
-	     nla_put_string(skb, MDGPU_A_VGPU_HOLDER_COMM, comm)))
+	if (admin && vs.holder_pid &&
+	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, vs.holder_pid) ||
+	     nla_put_string(skb, MDGPU_A_VGPU_HOLDER_COMM, vs.holder_comm)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -241,10 +221,14 @@ static int mdgpu_fill_vgpu_cb(struct sk_buff *skb, void *obj, bool admin)
 	return mdgpu_fill_vgpu(skb, obj, admin);
 }
 
+static int mdgpu_dump_one_vgpu(struct mdgpu_vgpu *vgpu, void *data)
+{
+	return mdgpu_dump_put(data, mdgpu_fill_vgpu_cb, vgpu);
+}
+
 static int mdgpu_dump_one_pgpu(struct mdgpu_pgpu *pgpu, void *data)
 {
 	struct mdgpu_dump *d = data;
-	struct mdgpu_vgpu *vgpu;
 	unsigned int i;
 	int ret = 0;
 
@@ -259,14 +243,7 @@ static int mdgpu_dump_one_pgpu(struct mdgpu_pgpu *pgpu, void *data)
 					     &pgpu->types[i]);
 		return ret;
 	default:
-		mutex_lock(&pgpu->vgpus_lock);
-		list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
-			ret = mdgpu_dump_put(d, mdgpu_fill_vgpu_cb, vgpu);
-			if (ret)
-				break;
-		}
-		mutex_unlock(&pgpu->vgpus_lock);
-		return ret;
+		return mdgpu_vgpu_for_each(pgpu, mdgpu_dump_one_vgpu, d);
 	}
 }
 
@@ -326,22 +303,21 @@ struct mdgpu_vgpu_find {
 	int ret;
 };
 
-/* Run f->fn on the vGPU with f->uuid, under its pGPU's vgpus_lock. */
-static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
+/* Run f->fn on the vGPU with f->uuid, as mdgpu_vgpu_for_each() holds it. */
+static int mdgpu_vgpu_find_match(struct mdgpu_vgpu *vgpu, void *data)
 {
 	struct mdgpu_vgpu_find *f = data;
-	struct mdgpu_vgpu *vgpu;
 
-	mutex_lock(&pgpu->vgpus_lock);
-	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
-		if (guid_equal(&vgpu->uuid, f->uuid)) {
-			f->vgpu = vgpu;
-			f->ret = f->fn(vgpu, f);
-			break;
-		}
-	}
-	mutex_unlock(&pgpu->vgpus_lock);
-	return !!f->vgpu;
+	if (!guid_equal(&vgpu->uuid, f->uuid))
+		return 0;
+	f->vgpu = vgpu;
+	f->ret = f->fn(vgpu, f);
+	return 1;
+}
+
+static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
+{
+	return mdgpu_vgpu_for_each(pgpu, mdgpu_vgpu_find_match, data);
 }
 
 static int mdgpu_nl_with_vgpu(struct sk_buff *skb, struct genl_info *info,

@@ -355,6 +355,16 @@ static u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
 }
 
 /**
+ * mdgpu_sched_vgpu_init() - a new vGPU's scheduling state
+ * @vgpu: the vGPU, being initialised
+ */
+void mdgpu_sched_vgpu_init(struct mdgpu_vgpu *vgpu)
+{
+	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
+	INIT_LIST_HEAD(&vgpu->engine.node);
+}
+
+/**
  * mdgpu_sched_attach() - let the engine run an opened vGPU
  * @vgpu: the vGPU
  *

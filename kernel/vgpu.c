@@ -369,8 +369,7 @@ static int mdgpu_vgpu_init_common(struct mdgpu_vgpu *vgpu,
 
 	vgpu->type = type;
 	vgpu->planes = MDGPU_PLANES_REGION;
-	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
-	INIT_LIST_HEAD(&vgpu->engine.node);
+	mdgpu_sched_vgpu_init(vgpu);
 	mutex_init(&vgpu->lock);
 	mdgpu_mig_init(vgpu);
 	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
@@ -523,6 +522,73 @@ void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu)
 	mutex_lock(&vgpu->lock);
 	vgpu->retiring = false;
 	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * mdgpu_vgpu_status() - a consistent snapshot of what a vGPU is doing
+ * @vgpu: the vGPU
+ * @st: filled in
+ */
+void mdgpu_vgpu_status(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_status *st)
+{
+	mutex_lock(&vgpu->lock);
+	if (!vgpu->open)
+		st->state = MDGPU_VGPU_CREATED;
+	else if (vgpu->ring.status == MDGPU_RING_STOPPED)
+		st->state = MDGPU_VGPU_ERROR;
+	else if (vgpu->ring.status == MDGPU_RING_RUNNING)
+		st->state = MDGPU_VGPU_RUNNING;
+	else
+		st->state = MDGPU_VGPU_OPEN;
+	st->holder_pid = vgpu->open ? vgpu->holder_pid : 0;
+	memcpy(st->holder_comm, vgpu->holder_comm, sizeof(st->holder_comm));
+	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * mdgpu_vgpu_set_planes() - choose the plane types QUERY_GFX_PLANE offers
+ * @vgpu: the vGPU
+ * @planes: MDGPU_PLANES_*, at least one
+ *
+ * Return: 0, or -EBUSY (nothing changed) while a user has it open.
+ */
+int mdgpu_vgpu_set_planes(struct mdgpu_vgpu *vgpu, unsigned int planes)
+{
+	int ret = 0;
+
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vgpu->planes, planes);
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+
+/**
+ * mdgpu_vgpu_for_each() - run a function on every vGPU of a pGPU
+ * @pgpu: the pGPU, held (mdgpu_pgpu_for_each(), mdgpu_pgpu_with())
+ * @fn: called for each vGPU, mdev and VF ones, until it returns non-zero;
+ *	the vGPU stays registered until @fn returns
+ * @data: passed to @fn
+ *
+ * Return: the first non-zero value @fn returned, or 0.
+ */
+int mdgpu_vgpu_for_each(struct mdgpu_pgpu *pgpu,
+			int (*fn)(struct mdgpu_vgpu *vgpu, void *data),
+			void *data)
+{
+	struct mdgpu_vgpu *vgpu;
+	int ret = 0;
+
+	mutex_lock(&pgpu->vgpus_lock);
+	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
+		ret = fn(vgpu, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&pgpu->vgpus_lock);
+	return ret;
 }
 
 /**

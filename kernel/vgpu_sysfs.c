@@ -83,17 +83,12 @@ static ssize_t display_planes_store(struct device *dev,
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	int index = sysfs_match_string(mdgpu_planes_names, buf);
-	int ret = count;
+	int ret;
 
 	if (index < 0)
 		return -EINVAL;
-	mutex_lock(&vgpu->lock);
-	if (vgpu->open)
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(vgpu->planes, index + 1);
-	mutex_unlock(&vgpu->lock);
-	return ret;
+	ret = mdgpu_vgpu_set_planes(vgpu, index + 1);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(display_planes);
 
@@ -117,14 +112,12 @@ static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	ssize_t len = 0;
+	struct mdgpu_vgpu_status vs;
 
-	mutex_lock(&vgpu->lock);
-	if (vgpu->open)
-		len = sysfs_emit(buf, "%d %s\n", vgpu->holder_pid,
-				 vgpu->holder_comm);
-	mutex_unlock(&vgpu->lock);
-	return len;
+	mdgpu_vgpu_status(vgpu, &vs);
+	if (!vs.holder_pid)
+		return 0;
+	return sysfs_emit(buf, "%d %s\n", vs.holder_pid, vs.holder_comm);
 }
 static DEVICE_ATTR_ADMIN_RO(holder);
 
