@@ -433,14 +433,11 @@ struct mdgpu_mig {
 	struct mdgpu_dma_log *log;
 };
 
-struct mdgpu_vf;
-
 /**
  * struct mdgpu_vgpu - one vGPU: a VFIO device on an mdev or on an SR-IOV VF
  * @vdev: VFIO device; must stay the first member (vfio_alloc_device)
  * @dev: the device it is registered on: the mdev's or the VF's
- * @mdev: the mediated device it is bound to, or NULL
- * @vf: the VF it lives on, or NULL
+ * @mdev: the mediated device it is bound to; NULL for a VF's vGPU
  * @uuid: the mdev's UUID; a random one for a VF vGPU (netlink names it so)
  * @type: its type, which also leads to its pGPU
  * @lock: serialises device-model state against concurrent accessors
@@ -462,7 +459,6 @@ struct mdgpu_vgpu {
 	struct vfio_device vdev;
 	struct device *dev;
 	struct mdev_device *mdev;
-	struct mdgpu_vf *vf;
 	guid_t uuid;
 	struct mdgpu_type *type;
 	struct mutex lock; /* device-model state */
@@ -604,7 +600,7 @@ struct mdgpu_vgpu_status {
 
 /* vgpu.c: the mdev driver and the VFIO device of each vGPU */
 extern struct mdev_driver mdgpu_mdev_driver;
-struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
+struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_type *type,
 					struct device *dev);
 int mdgpu_vgpu_retire(struct mdgpu_vgpu *vgpu);
 void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu);
@@ -619,7 +615,6 @@ int mdgpu_vgpu_for_each(struct mdgpu_pgpu *pgpu,
 int mdgpu_vf_probe(struct pci_dev *pdev);
 void mdgpu_vf_remove(struct pci_dev *pdev);
 int mdgpu_vf_sriov_configure(struct pci_dev *pdev, int num_vfs);
-struct mdgpu_type *mdgpu_vf_pending_type(struct mdgpu_vf *vf);
 void mdgpu_vf_setup(void);
 
 /* vgpu_cfg.c: the vGPU's emulated PCI configuration space */

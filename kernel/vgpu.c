@@ -394,15 +394,22 @@ static int mdgpu_mdev_vgpu_init(struct vfio_device *vdev)
 	return mdgpu_vgpu_init_common(vgpu, to_mdgpu_type(mdev->type));
 }
 
-/* The VF's drvdata is its struct mdgpu_vf, which holds the type to take. */
+/*
+ * The type of the VF vGPU being allocated: vfio_alloc_device() gives .init
+ * nothing but the device, so mdgpu_vgpu_create_vf() leaves it here for
+ * the call. VF vGPUs are allocated one at a time.
+ */
+static DEFINE_MUTEX(mdgpu_vf_alloc_lock);
+static struct mdgpu_type *mdgpu_vf_alloc_type;
+
 static int mdgpu_vf_vgpu_init(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
-	vgpu->vf = dev_get_drvdata(vdev->dev);
+	lockdep_assert_held(&mdgpu_vf_alloc_lock);
 	vgpu->dev = vdev->dev;
 	guid_gen(&vgpu->uuid);
-	return mdgpu_vgpu_init_common(vgpu, mdgpu_vf_pending_type(vgpu->vf));
+	return mdgpu_vgpu_init_common(vgpu, mdgpu_vf_alloc_type);
 }
 
 static void mdgpu_vgpu_release(struct vfio_device *vdev)
@@ -593,19 +600,22 @@ int mdgpu_vgpu_for_each(struct mdgpu_pgpu *pgpu,
 
 /**
  * mdgpu_vgpu_create_vf() - create the vGPU of a VF
- * @vf: the VF; mdgpu_vf_pending_type() gives the type, whose room on the
- *	pGPU the caller has claimed
- * @dev: the VF's PCI device, whose drvdata is @vf
+ * @type: its type, whose room on the pGPU the caller has claimed
+ * @dev: the VF's PCI device
  *
  * Return: the registered vGPU, or an ERR_PTR().
  */
-struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
+struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_type *type,
 					struct device *dev)
 {
 	struct mdgpu_vgpu *vgpu;
 	int ret;
 
+	mutex_lock(&mdgpu_vf_alloc_lock);
+	mdgpu_vf_alloc_type = type;
 	vgpu = vfio_alloc_device(mdgpu_vgpu, vdev, dev, &mdgpu_vf_vgpu_ops);
+	mdgpu_vf_alloc_type = NULL;
+	mutex_unlock(&mdgpu_vf_alloc_lock);
 	if (IS_ERR(vgpu))
 		return vgpu;
 	ret = mdgpu_vgpu_register(vgpu);
