@@ -627,8 +627,6 @@ void mdgpu_vgpu_cfg_write(struct mdgpu_vgpu *vgpu, unsigned int off,
 /* vram.c: VRAM pages, BAR0 and display window mappings */
 int mdgpu_vram_module_init(unsigned int limit_mb);
 void mdgpu_vram_module_exit(void);
-u64 mdgpu_vram_used_bytes(void);
-u64 mdgpu_vram_limit_bytes(void);
 int mdgpu_vram_init(struct mdgpu_vram *vram, u64 size);
 void mdgpu_vram_fini(struct mdgpu_vram *vram);
 void mdgpu_vram_reset(struct mdgpu_vram *vram);
@@ -646,7 +644,6 @@ void mdgpu_vram_clear(struct mdgpu_vram *vram, u64 off, u64 len);
 int mdgpu_vram_mmap(struct mdgpu_vram *vram, struct vm_area_struct *vma,
 		    u64 off, bool window);
 unsigned long *mdgpu_vram_bitmap_alloc(struct mdgpu_vram *vram);
-void mdgpu_vram_mark_dirty(struct mdgpu_vram *vram, u64 off, u64 len);
 int mdgpu_vram_track_start(struct mdgpu_vram *vram);
 void mdgpu_vram_track_stop(struct mdgpu_vram *vram);
 unsigned long mdgpu_vram_nr_dirty(struct mdgpu_vram *vram);
