@@ -42,6 +42,10 @@
 #include <linux/uaccess.h>
 
 #include "mdgpu.h"
+#include "engine.h"
+#include "events.h"
+#include "irq.h"
+#include "vram.h"
 
 #define MDGPU_BUSY_CHUNK_NS	(200 * NSEC_PER_USEC)
 #define MDGPU_RING_MAX		SZ_1M

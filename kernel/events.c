@@ -11,6 +11,7 @@
 #include <linux/notifier.h>
 
 #include "mdgpu.h"
+#include "events.h"
 
 static BLOCKING_NOTIFIER_HEAD(mdgpu_event_chain);
 

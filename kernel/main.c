@@ -15,6 +15,14 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "bridge.h"
+#include "netlink.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "sysfs.h"
+#include "vf.h"
+#include "vgpu.h"
+#include "vram.h"
 
 /*
  * num_gpus, vram_mb and placement default to the profile's values; a value

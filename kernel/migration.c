@@ -34,6 +34,15 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "edid.h"
+#include "engine.h"
+#include "migration.h"
+#include "mmio.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu_cfg.h"
+#include "vram.h"
 
 #define MDGPU_MIG_BUF_SIZE	(sizeof(struct mdgpu_mig_record) + \
 				 MDGPU_MIG_VRAM_RUN * PAGE_SIZE)

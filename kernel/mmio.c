@@ -10,6 +10,10 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "irq.h"
+#include "mmio.h"
+#include "sched.h"
 
 /* VGA ports bochs-drm touches: misc output, input status, attribute. */
 #define VGA_ATT_W_PORT		0x3c0

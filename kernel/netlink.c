@@ -16,6 +16,12 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "events.h"
+#include "netlink.h"
+#include "pgpu.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu.h"
 
 static struct genl_family mdgpu_genl_family;
 

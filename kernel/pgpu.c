@@ -19,6 +19,13 @@
 #include <linux/slab.h>
 
 #include "mdgpu.h"
+#include "bridge.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "sched.h"
+#include "types.h"
+#include "vf.h"
+#include "vgpu.h"
 
 /* Given by mdgpu_pgpu_driver_setup() at load, before any probe. */
 static struct mdgpu_pgpu_config mdgpu_pgpu_config;

@@ -16,6 +16,11 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "sched.h"
+#include "sysfs.h"
+#include "types.h"
 
 /* /sys/bus/pci/devices/<pgpu>/mdgpu/: the pGPU's own state */
 enum mdgpu_pgpu_field {

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "mdgpu.h"
+#include "profile.h"
 
 static char *mdgpu_profile_name = "mdgpu";
 module_param_named(profile, mdgpu_profile_name, charp, 0444);

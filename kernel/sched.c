@@ -30,6 +30,8 @@
 #include <linux/wait.h>
 
 #include "mdgpu.h"
+#include "engine.h"
+#include "sched.h"
 
 #define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
 #define MDGPU_WEIGHT_SCALE	1024

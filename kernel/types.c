@@ -15,6 +15,8 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "profile.h"
+#include "types.h"
 
 /**
  * mdgpu_type_max_instance() - how many vGPUs of a type one pGPU can hold

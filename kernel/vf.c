@@ -21,6 +21,10 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "vf.h"
+#include "vgpu.h"
 
 /**
  * struct mdgpu_vf - an SR-IOV VF of a pGPU, bound to our driver

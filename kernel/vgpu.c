@@ -21,6 +21,18 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "edid.h"
+#include "events.h"
+#include "irq.h"
+#include "migration.h"
+#include "mmio.h"
+#include "pgpu.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu.h"
+#include "vgpu_cfg.h"
+#include "vram.h"
 
 /* Offset in the device fd -> region index and offset inside the region. */
 #define MDGPU_REGION_SHIFT	40

@@ -9,6 +9,10 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "sched.h"
+#include "sysfs.h"
+#include "types.h"
+#include "vgpu.h"
 
 struct mdgpu_vgpu_field_attr {
 	struct device_attribute dattr;

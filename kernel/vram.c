@@ -45,6 +45,7 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "vram.h"
 
 static atomic_long_t mdgpu_vram_used_pages = ATOMIC_LONG_INIT(0);
 static unsigned long mdgpu_vram_limit_pages;
