@@ -45,6 +45,7 @@
 #include "engine.h"
 #include "events.h"
 #include "irq.h"
+#include "trace.h"
 #include "vram.h"
 
 #define MDGPU_BUSY_CHUNK_NS	(200 * NSEC_PER_USEC)
@@ -327,9 +328,11 @@ static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu,
 			    struct mdgpu_engine_state *e, u32 error)
 {
 	bool current_epoch;
+	u32 head;
 
 	mutex_lock(&vgpu->lock);
 	current_epoch = mdgpu_ring_is_current(vgpu, e);
+	head = vgpu->ring.head;
 	if (current_epoch) {
 		vgpu->ring.status = MDGPU_RING_STOPPED;
 		vgpu->ring.error = error;
@@ -340,6 +343,7 @@ static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu,
 	if (!current_epoch)
 		return;
 	e->stats.cmds_rejected++;
+	trace_mdgpu_cmd_reject(&vgpu->uuid, e->cmd.op, head, error);
 	mdgpu_event(vgpu, MDGPU_EVENT_RING_ERROR, error);
 }
 
@@ -401,9 +405,11 @@ static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state
 {
 	struct mdgpu_ring_regs *r = &vgpu->ring;
 	bool current_epoch;
+	u32 head;
 
 	mutex_lock(&vgpu->lock);
 	current_epoch = r->epoch == e->epoch;
+	head = r->head;
 	if (current_epoch) {
 		r->head = (r->head + sizeof(struct mdgpu_cmd)) & (e->size - 1);
 		if (r->head == r->tail && r->status == MDGPU_RING_RUNNING)
@@ -411,8 +417,10 @@ static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state
 	}
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
-	if (current_epoch)
-		e->stats.cmds_completed++;
+	if (!current_epoch)
+		return;
+	e->stats.cmds_completed++;
+	trace_mdgpu_cmd_retire(&vgpu->uuid, e->cmd.op, head, 0);
 }
 
 /*

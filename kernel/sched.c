@@ -32,6 +32,7 @@
 #include "mdgpu.h"
 #include "engine.h"
 #include "sched.h"
+#include "trace.h"
 
 #define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
 #define MDGPU_WEIGHT_SCALE	1024
@@ -311,6 +312,8 @@ static int mdgpu_sched_thread(void *data)
 
 		/* What the vGPU's worker ran is charged, from when it began. */
 		preempted = mdgpu_engine_slice(vgpu, slice, &start, &end);
+		trace_mdgpu_slice(&vgpu->uuid, start, slice, end - start,
+				  preempted);
 
 		mutex_lock(&s->lock);
 		s->running = NULL;
