@@ -20,6 +20,9 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "bridge.h"
+#include "pci_cfg.h"
+#include "profile.h"
 
 /**
  * struct mdgpu_bridge - the host bridge and the config space behind it

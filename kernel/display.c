@@ -19,6 +19,10 @@
 #include <linux/uaccess.h>
 
 #include "mdgpu.h"
+#include "display.h"
+#include "edid.h"
+#include "irq.h"
+#include "vram.h"
 
 /* Keeps the descriptor list short: userspace asks again after a change. */
 #define MDGPU_MAX_DMABUFS	8

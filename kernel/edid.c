@@ -14,6 +14,7 @@
 #include <linux/string.h>
 
 #include "mdgpu.h"
+#include "edid.h"
 
 #define EDID_BLOCK		128
 

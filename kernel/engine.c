@@ -42,6 +42,11 @@
 #include <linux/uaccess.h>
 
 #include "mdgpu.h"
+#include "engine.h"
+#include "events.h"
+#include "irq.h"
+#include "trace.h"
+#include "vram.h"
 
 #define MDGPU_BUSY_CHUNK_NS	(200 * NSEC_PER_USEC)
 #define MDGPU_RING_MAX		SZ_1M
@@ -75,8 +80,8 @@ static int mdgpu_guest_rw(struct mdgpu_vgpu *vgpu, u64 iova, void *buf,
 	} else if (vfio_dma_rw(&vgpu->vdev, iova, buf, len, write)) {
 		return fatal_signal_pending(current) ? -EINTR : -EFAULT;
 	}
-	if (write)
-		mdgpu_mig_log_dma(vgpu, iova, len);
+	if (write && vgpu->engine.dma_written)
+		vgpu->engine.dma_written(vgpu, iova, len);
 	return 0;
 }
 
@@ -323,9 +328,11 @@ static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu,
 			    struct mdgpu_engine_state *e, u32 error)
 {
 	bool current_epoch;
+	u32 head;
 
 	mutex_lock(&vgpu->lock);
 	current_epoch = mdgpu_ring_is_current(vgpu, e);
+	head = vgpu->ring.head;
 	if (current_epoch) {
 		vgpu->ring.status = MDGPU_RING_STOPPED;
 		vgpu->ring.error = error;
@@ -336,6 +343,7 @@ static void mdgpu_ring_fail(struct mdgpu_vgpu *vgpu,
 	if (!current_epoch)
 		return;
 	e->stats.cmds_rejected++;
+	trace_mdgpu_cmd_reject(&vgpu->uuid, e->cmd.op, head, error);
 	mdgpu_event(vgpu, MDGPU_EVENT_RING_ERROR, error);
 }
 
@@ -397,9 +405,11 @@ static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state
 {
 	struct mdgpu_ring_regs *r = &vgpu->ring;
 	bool current_epoch;
+	u32 head;
 
 	mutex_lock(&vgpu->lock);
 	current_epoch = r->epoch == e->epoch;
+	head = r->head;
 	if (current_epoch) {
 		r->head = (r->head + sizeof(struct mdgpu_cmd)) & (e->size - 1);
 		if (r->head == r->tail && r->status == MDGPU_RING_RUNNING)
@@ -407,8 +417,10 @@ static void mdgpu_ring_retire(struct mdgpu_vgpu *vgpu, struct mdgpu_engine_state
 	}
 	mutex_unlock(&vgpu->lock);
 	e->active = false;
-	if (current_epoch)
-		e->stats.cmds_completed++;
+	if (!current_epoch)
+		return;
+	e->stats.cmds_completed++;
+	trace_mdgpu_cmd_retire(&vgpu->uuid, e->cmd.op, head, 0);
 }
 
 /*
@@ -458,7 +470,6 @@ static int mdgpu_engine_worker(void *data)
 {
 	struct mdgpu_vgpu *vgpu = data;
 	struct mdgpu_engine_state *e = &vgpu->engine;
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
 	/* Only the kernel (mdgpu_engine_interrupt()) may signal it. */
 	allow_kernel_signal(SIGKILL);
@@ -497,7 +508,7 @@ static int mdgpu_engine_worker(void *data)
 		wake_up_sync(&e->slice_wq);
 		/* The engine went on without it: it may be picked again. */
 		if (stalled)
-			mdgpu_sched_wake(s);
+			e->back(vgpu);
 	}
 	return 0;
 }
@@ -513,14 +524,18 @@ static void mdgpu_engine_interrupt(struct mdgpu_engine_state *e)
 /**
  * mdgpu_engine_start() - give an opened vGPU its worker
  * @vgpu: the vGPU
+ * @back: called when the worker is back from a slice the engine stopped
+ *	waiting for (mdgpu_engine_slice()): the vGPU may be picked again
  *
  * Return: 0 or -errno.
  */
-int mdgpu_engine_start(struct mdgpu_vgpu *vgpu)
+int mdgpu_engine_start(struct mdgpu_vgpu *vgpu,
+		       void (*back)(struct mdgpu_vgpu *vgpu))
 {
 	struct mdgpu_engine_state *e = &vgpu->engine;
 	struct task_struct *worker;
 
+	e->back = back;
 	init_waitqueue_head(&e->worker_wq);
 	init_waitqueue_head(&e->slice_wq);
 	INIT_LIST_HEAD(&e->stalled_node);

@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "irq.h"
 
 /* Vectors per VFIO irq index; MSI-X is not offered. */
 static const u32 mdgpu_irq_count[VFIO_PCI_NUM_IRQS] = {

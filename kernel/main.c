@@ -15,6 +15,14 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "bridge.h"
+#include "netlink.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "sysfs.h"
+#include "vf.h"
+#include "vgpu.h"
+#include "vram.h"
 
 /*
  * num_gpus, vram_mb and placement default to the profile's values; a value
@@ -23,8 +31,8 @@
  */
 static bool mdgpu_num_gpus_given, mdgpu_vram_mb_given, mdgpu_placement_given;
 
-unsigned int mdgpu_num_gpus = 2;
-unsigned int mdgpu_vram_mb = 4096;
+static unsigned int mdgpu_num_gpus = 2;
+static unsigned int mdgpu_vram_mb = 4096;
 static char *mdgpu_placement = "mixed";
 
 static int mdgpu_param_set_uint(const char *val, const struct kernel_param *kp)
@@ -69,7 +77,7 @@ MODULE_PARM_DESC(vram_mb,
 module_param_cb(placement, &mdgpu_param_ops_charp, &mdgpu_placement, 0444);
 MODULE_PARM_DESC(placement,
 		 "vGPU placement: \"mixed\" types per pGPU or \"strict\" one type per pGPU (default mixed, or the profile's)");
-bool mdgpu_strict_placement;
+static bool mdgpu_strict_placement;
 
 static unsigned int mdgpu_vram_limit_mb;
 module_param_named(vram_limit_mb, mdgpu_vram_limit_mb, uint, 0444);
@@ -123,6 +131,7 @@ static int mdgpu_check_params(void)
 
 static int __init mdgpu_init(void)
 {
+	struct mdgpu_pgpu_config config;
 	int ret;
 
 	ret = mdgpu_check_params();
@@ -132,9 +141,13 @@ static int __init mdgpu_init(void)
 	ret = mdgpu_vram_module_init(mdgpu_vram_limit_mb);
 	if (ret)
 		return ret;
-	mdgpu_pgpu_driver_setup();
-	mdgpu_pgpu_dev_groups = mdgpu_types_sysfs_init();
+	config.vram_mb = mdgpu_vram_mb;
+	config.strict = mdgpu_strict_placement;
+	config.groups = mdgpu_pgpu_sysfs_init(mdgpu_vram_mb);
+	mdgpu_pgpu_driver_setup(&config);
 	mdgpu_vf_setup();
+	/* The vGPUs' sysfs files (vgpu_sysfs.c), on the mdev driver's devices. */
+	mdgpu_mdev_driver.driver.dev_groups = mdgpu_vgpu_groups;
 
 	ret = mdev_register_driver(&mdgpu_mdev_driver);
 	if (ret)

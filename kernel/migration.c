@@ -34,6 +34,15 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "edid.h"
+#include "engine.h"
+#include "migration.h"
+#include "mmio.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu_cfg.h"
+#include "vram.h"
 
 #define MDGPU_MIG_BUF_SIZE	(sizeof(struct mdgpu_mig_record) + \
 				 MDGPU_MIG_VRAM_RUN * PAGE_SIZE)
@@ -204,10 +213,10 @@ static void mdgpu_mig_put_scanout(struct mdgpu_mig_scanout *m,
 static void mdgpu_mig_save_state(struct mdgpu_vgpu *vgpu,
 				 struct mdgpu_mig_state *st)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_state *e = &vgpu->engine;
 	struct mdgpu_display *d = &vgpu->display;
 	struct mdgpu_ring_regs *r = &vgpu->ring;
+	struct mdgpu_sched_vgpu sv;
 	unsigned int i;
 
 	memset(st, 0, sizeof(*st));
@@ -255,19 +264,18 @@ static void mdgpu_mig_save_state(struct mdgpu_vgpu *vgpu,
 	}
 	mutex_unlock(&vgpu->lock);
 
-	mutex_lock(&s->lock);
-	st->engine.busy_ns = cpu_to_le64(e->stats.busy_ns);
-	st->engine.slices = cpu_to_le64(e->stats.slices);
-	st->engine.preemptions = cpu_to_le64(e->stats.preemptions);
-	st->engine.cmds_completed = cpu_to_le64(e->stats.cmds_completed);
-	st->engine.cmds_rejected = cpu_to_le64(e->stats.cmds_rejected);
-	st->engine.fences = cpu_to_le64(e->stats.fences);
-	st->engine.fence_lat_min = cpu_to_le64(e->stats.fence_lat_min);
-	st->engine.fence_lat_max = cpu_to_le64(e->stats.fence_lat_max);
-	st->engine.fence_lat_sum = cpu_to_le64(e->stats.fence_lat_sum);
-	st->sched.weight = cpu_to_le32(e->weight);
-	st->sched.cap = cpu_to_le32(e->cap);
-	mutex_unlock(&s->lock);
+	mdgpu_sched_save(vgpu, &sv);
+	st->engine.busy_ns = cpu_to_le64(sv.stats.busy_ns);
+	st->engine.slices = cpu_to_le64(sv.stats.slices);
+	st->engine.preemptions = cpu_to_le64(sv.stats.preemptions);
+	st->engine.cmds_completed = cpu_to_le64(sv.stats.cmds_completed);
+	st->engine.cmds_rejected = cpu_to_le64(sv.stats.cmds_rejected);
+	st->engine.fences = cpu_to_le64(sv.stats.fences);
+	st->engine.fence_lat_min = cpu_to_le64(sv.stats.fence_lat_min);
+	st->engine.fence_lat_max = cpu_to_le64(sv.stats.fence_lat_max);
+	st->engine.fence_lat_sum = cpu_to_le64(sv.stats.fence_lat_sum);
+	st->sched.weight = cpu_to_le32(sv.weight);
+	st->sched.cap = cpu_to_le32(sv.cap);
 }
 
 /* ---- resuming: checking and applying the device state ---- */
@@ -472,8 +480,7 @@ static int mdgpu_mig_load_ring(struct mdgpu_vgpu *vgpu,
 static int mdgpu_mig_load_state(struct mdgpu_vgpu *vgpu,
 				const struct mdgpu_mig_state *st)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
-	struct mdgpu_engine_state *e = &vgpu->engine;
+	struct mdgpu_sched_vgpu sv = {};
 	u32 status = le32_to_cpu(st->irq.status);
 	u32 mask = le32_to_cpu(st->irq.mask);
 	u32 intx = le32_to_cpu(st->irq.intx_masked);
@@ -482,7 +489,7 @@ static int mdgpu_mig_load_state(struct mdgpu_vgpu *vgpu,
 	unsigned int i;
 	int ret;
 
-	if (!weight || weight > MDGPU_WEIGHT_MAX || cap > 100)
+	if (!mdgpu_sched_share_valid(weight, cap))
 		return mdgpu_mig_refuse(vgpu, -EPROTO,
 					"scheduling weight %u, cap %u",
 					weight, cap);
@@ -520,19 +527,18 @@ out:
 	if (ret)
 		return ret;
 
-	mutex_lock(&s->lock);
-	e->stats.busy_ns = le64_to_cpu(st->engine.busy_ns);
-	e->stats.slices = le64_to_cpu(st->engine.slices);
-	e->stats.preemptions = le64_to_cpu(st->engine.preemptions);
-	e->stats.cmds_completed = le64_to_cpu(st->engine.cmds_completed);
-	e->stats.cmds_rejected = le64_to_cpu(st->engine.cmds_rejected);
-	e->stats.fences = le64_to_cpu(st->engine.fences);
-	e->stats.fence_lat_min = le64_to_cpu(st->engine.fence_lat_min);
-	e->stats.fence_lat_max = le64_to_cpu(st->engine.fence_lat_max);
-	e->stats.fence_lat_sum = le64_to_cpu(st->engine.fence_lat_sum);
-	e->weight = weight;
-	e->cap = cap;
-	mutex_unlock(&s->lock);
+	sv.stats.busy_ns = le64_to_cpu(st->engine.busy_ns);
+	sv.stats.slices = le64_to_cpu(st->engine.slices);
+	sv.stats.preemptions = le64_to_cpu(st->engine.preemptions);
+	sv.stats.cmds_completed = le64_to_cpu(st->engine.cmds_completed);
+	sv.stats.cmds_rejected = le64_to_cpu(st->engine.cmds_rejected);
+	sv.stats.fences = le64_to_cpu(st->engine.fences);
+	sv.stats.fence_lat_min = le64_to_cpu(st->engine.fence_lat_min);
+	sv.stats.fence_lat_max = le64_to_cpu(st->engine.fence_lat_max);
+	sv.stats.fence_lat_sum = le64_to_cpu(st->engine.fence_lat_sum);
+	sv.weight = weight;
+	sv.cap = cap;
+	mdgpu_sched_restore(vgpu, &sv);
 	return 0;
 }
 
@@ -543,17 +549,12 @@ out:
  */
 static void mdgpu_mig_clear_device(struct mdgpu_vgpu *vgpu)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
-
 	mutex_lock(&vgpu->lock);
 	mdgpu_vgpu_cfg_reset(vgpu);
 	mdgpu_mmio_reset(vgpu);
 	mdgpu_display_fini(vgpu);
 	mutex_unlock(&vgpu->lock);
-	mutex_lock(&s->lock);
-	vgpu->engine.active = false;
-	memset(&vgpu->engine.stats, 0, sizeof(vgpu->engine.stats));
-	mutex_unlock(&s->lock);
+	mdgpu_sched_clear(vgpu);
 	mdgpu_vram_reset(&vgpu->vram);
 }
 
@@ -630,8 +631,7 @@ static void mdgpu_mig_emit_header(struct mdgpu_mig_file *f)
 	h->version = cpu_to_le32(MDGPU_MIG_VERSION);
 	h->header_size = cpu_to_le32(sizeof(*h));
 	h->page_size = cpu_to_le32(PAGE_SIZE);
-	snprintf(h->type, sizeof(h->type), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_stream_name(vgpu->type->info, h->type, sizeof(h->type));
 	h->vram_size = cpu_to_le64(vgpu->vram.size);
 	h->crc = cpu_to_le32(mdgpu_mig_crc(h, sizeof(*h)));
 	f->buf_len = sizeof(*h);
@@ -821,8 +821,7 @@ static int mdgpu_mig_check_header(struct mdgpu_mig_file *f)
 	if (le32_to_cpu(h.page_size) != PAGE_SIZE)
 		return mdgpu_mig_refuse(vgpu, -EPROTO, "page size %u",
 					le32_to_cpu(h.page_size));
-	snprintf(type, sizeof(type), "%s-%s", MDGPU_DRIVER_NAME,
-		 vgpu->type->info->name);
+	mdgpu_type_stream_name(vgpu->type->info, type, sizeof(type));
 	if (strcmp(h.type, type))
 		return mdgpu_mig_refuse(vgpu, -EINVAL,
 					"stream of type %s, this vGPU is %s",
@@ -1455,16 +1454,12 @@ static const struct vfio_log_ops mdgpu_log_ops = {
 	.log_read_and_clear = mdgpu_log_read_and_clear,
 };
 
-/**
- * mdgpu_mig_log_dma() - note a device write to guest memory
- * @vgpu: the vGPU
- * @iova: guest address written
- * @len: bytes written
- *
- * Marks the pages in the device DMA dirty log, if logging is on, so a
- * migration sees every guest page the engine wrote.
+/*
+ * The engine wrote guest memory (its dma_written hook): mark the pages in
+ * the device DMA dirty log, if logging is on, so a migration sees every
+ * guest page the engine wrote.
  */
-void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len)
+static void mdgpu_mig_log_dma(struct mdgpu_vgpu *vgpu, dma_addr_t iova, size_t len)
 {
 	struct mdgpu_dma_log *log;
 	unsigned int i;
@@ -1498,6 +1493,7 @@ void mdgpu_mig_init(struct mdgpu_vgpu *vgpu)
 	mutex_init(&vgpu->mig.lock);
 	mutex_init(&vgpu->mig.log_lock);
 	vgpu->mig.state = VFIO_DEVICE_STATE_RUNNING;
+	vgpu->engine.dma_written = mdgpu_mig_log_dma;
 	vgpu->vdev.migration_flags = MDGPU_COMPAT_MIG_FLAGS;
 	vgpu->vdev.mig_ops = &mdgpu_mig_ops;
 	if (MDGPU_COMPAT_DMA_LOGGING)

@@ -10,6 +10,11 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "irq.h"
+#include "mmio.h"
+#include "sched.h"
+#include "trace.h"
 
 /* VGA ports bochs-drm touches: misc output, input status, attribute. */
 #define VGA_ATT_W_PORT		0x3c0
@@ -171,6 +176,21 @@ static void mdgpu_vga_write(struct mdgpu_vgpu *vgpu, unsigned int port, u8 val)
 		vgpu->display.vga_att_index = val;
 }
 
+/* The bytes of an access as the guest's little-endian value, for tracing. */
+static u64 mdgpu_mmio_value(const void *buf, unsigned int len)
+{
+	switch (len) {
+	case 1:
+		return *(const u8 *)buf;
+	case 2:
+		return get_unaligned_le16(buf);
+	case 4:
+		return get_unaligned_le32(buf);
+	default:
+		return get_unaligned_le64(buf);
+	}
+}
+
 /**
  * mdgpu_mmio_read() - read from BAR2
  * @vgpu: the vGPU, its lock held
@@ -217,6 +237,9 @@ void mdgpu_mmio_read(struct mdgpu_vgpu *vgpu, unsigned int off, void *buf,
 			put_unaligned_le32(mdgpu_reg_read(vgpu, off + i),
 					   dst + i);
 	}
+	if (trace_mdgpu_mmio_enabled())
+		trace_mdgpu_mmio(&vgpu->uuid, off, len,
+				 mdgpu_mmio_value(buf, len), false);
 }
 
 /**
@@ -233,6 +256,9 @@ void mdgpu_mmio_write(struct mdgpu_vgpu *vgpu, unsigned int off,
 	unsigned int i;
 
 	lockdep_assert_held(&vgpu->lock);
+	if (trace_mdgpu_mmio_enabled())
+		trace_mdgpu_mmio(&vgpu->uuid, off, len,
+				 mdgpu_mmio_value(buf, len), true);
 	if (mdgpu_in(off, len, MDGPU_VGA_OFFSET, MDGPU_VGA_SIZE)) {
 		for (i = 0; i < len; i++)
 			mdgpu_vga_write(vgpu, MDGPU_VGA_PORT_BASE +

@@ -8,11 +8,20 @@
  * malformed message is refused with an extended ACK and changes nothing.
  */
 #include <linux/device.h>
+#include <linux/notifier.h>
 #include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "events.h"
+#include "netlink.h"
+#include "pgpu.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu.h"
 
 static struct genl_family mdgpu_genl_family;
 
@@ -20,10 +29,10 @@ static const struct nla_policy mdgpu_genl_policy[MDGPU_A_MAX + 1] = {
 	[MDGPU_A_PGPU] = { .type = NLA_NUL_STRING, .len = 32 },
 	[MDGPU_A_SCHED_POLICY] = NLA_POLICY_MAX(NLA_U32,
 						MDGPU_SCHED_NR_POLICIES - 1),
-	[MDGPU_A_TIMESLICE_US] = NLA_POLICY_MAX(NLA_U32, 30000),
+	[MDGPU_A_TIMESLICE_US] = NLA_POLICY_MAX(NLA_U32, MDGPU_SLICE_US_MAX),
 	[MDGPU_A_VGPU_UUID] = { .type = NLA_NUL_STRING, .len = UUID_STRING_LEN },
 	[MDGPU_A_VGPU_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, 1, MDGPU_WEIGHT_MAX),
-	[MDGPU_A_VGPU_CAP] = NLA_POLICY_MAX(NLA_U32, 100),
+	[MDGPU_A_VGPU_CAP] = NLA_POLICY_MAX(NLA_U32, MDGPU_CAP_MAX),
 };
 
 enum { MDGPU_MCGRP_EVENTS };
@@ -74,34 +83,26 @@ static void *mdgpu_nl_start(struct sk_buff *skb, u32 portid, u32 seq,
 
 static int mdgpu_fill_pgpu(struct sk_buff *skb, struct mdgpu_pgpu *pgpu)
 {
-	struct mdgpu_sched *s = &pgpu->sched;
-	u64 total, reserved, busy, missed;
-	u32 nr, policy, slice;
+	struct mdgpu_sched_stats st;
+	struct mdgpu_pgpu_usage u;
 
-	mutex_lock(&pgpu->lock);
-	total = pgpu->vram_size;
-	reserved = pgpu->vram_reserved;
-	nr = pgpu->nr_vgpus;
-	mutex_unlock(&pgpu->lock);
-	mutex_lock(&s->lock);
-	policy = s->policy;
-	busy = s->busy_ns;
-	missed = s->periods_missed;
-	mutex_unlock(&s->lock);
-	slice = mdgpu_sched_get_slice_us(s);
+	mdgpu_pgpu_usage(pgpu, &u);
+	mdgpu_sched_stats(&pgpu->sched, &st);
 
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, total, MDGPU_A_PAD) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_RESERVED, reserved,
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_TOTAL, u.vram_total,
 			      MDGPU_A_PAD) ||
-	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, nr) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_VRAM_RESERVED, u.vram_reserved,
+			      MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_PGPU_NR_VGPUS, u.nr_vgpus) ||
 	    nla_put_string(skb, MDGPU_A_PGPU_PLACEMENT,
-			   mdgpu_strict_placement ? "strict" : "mixed") ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, busy, MDGPU_A_PAD) ||
-	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, policy) ||
-	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, slice) ||
-	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_PERIODS_MISSED, missed,
-			      MDGPU_A_PAD))
+			   pgpu->strict ? "strict" : "mixed") ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_BUSY_NS, st.busy_ns,
+			      MDGPU_A_PAD) ||
+	    nla_put_u32(skb, MDGPU_A_SCHED_POLICY, st.policy) ||
+	    nla_put_u32(skb, MDGPU_A_TIMESLICE_US, st.slice_us) ||
+	    nla_put_u64_64bit(skb, MDGPU_A_PGPU_PERIODS_MISSED,
+			      st.periods_missed, MDGPU_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -111,7 +112,7 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	const struct mdgpu_type_info *info = type->info;
 	char name[32];
 
-	mdgpu_type_id(info, name, sizeof(name));
+	mdgpu_type_name(info, name, sizeof(name));
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_PRETTY_NAME, info->pretty_name) ||
@@ -119,8 +120,7 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	    nla_put_u32(skb, MDGPU_A_TYPE_NUM_HEADS, info->heads) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_XRES, info->max_xres) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_YRES, info->max_yres) ||
-	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_INSTANCE,
-			mdgpu_type_max_instance(info)) ||
+	    nla_put_u32(skb, MDGPU_A_TYPE_MAX_INSTANCE, type->max_instance) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_AVAILABLE,
 			mdgpu_pgpu_available(type->pgpu, type)) ||
 	    nla_put_u32(skb, MDGPU_A_TYPE_FRL, info->frl))
@@ -128,49 +128,25 @@ static int mdgpu_fill_type(struct sk_buff *skb, struct mdgpu_type *type)
 	return 0;
 }
 
-static u32 mdgpu_vgpu_state(struct mdgpu_vgpu *vgpu)
-{
-	u32 state;
-
-	mutex_lock(&vgpu->lock);
-	if (!vgpu->open)
-		state = MDGPU_VGPU_CREATED;
-	else if (vgpu->ring.status == MDGPU_RING_STOPPED)
-		state = MDGPU_VGPU_ERROR;
-	else if (vgpu->ring.status == MDGPU_RING_RUNNING)
-		state = MDGPU_VGPU_RUNNING;
-	else
-		state = MDGPU_VGPU_OPEN;
-	mutex_unlock(&vgpu->lock);
-	return state;
-}
-
 /* @admin: the reader may see who holds the vGPU. */
 static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			   bool admin)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+	struct mdgpu_vgpu_status vs;
 	struct mdgpu_engine_stats st;
-	char name[32], comm[TASK_COMM_LEN];
-	u32 weight, cap, pid;
+	unsigned int weight, cap;
+	char name[32];
 	u64 debt;
 
-	mutex_lock(&s->lock);
-	st = vgpu->engine.stats;
-	debt = mdgpu_sched_debt(vgpu);
-	weight = vgpu->engine.weight;
-	cap = vgpu->engine.cap;
-	mutex_unlock(&s->lock);
-	mutex_lock(&vgpu->lock);
-	pid = vgpu->open ? vgpu->holder_pid : 0;
-	memcpy(comm, vgpu->holder_comm, sizeof(comm));
-	mutex_unlock(&vgpu->lock);
+	mdgpu_sched_vgpu_stats(vgpu, &st, &debt);
+	mdgpu_sched_get_share(vgpu, &weight, &cap);
+	mdgpu_vgpu_status(vgpu, &vs);
 
-	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
+	mdgpu_type_name(vgpu->type->info, name, sizeof(name));
 	if (mdgpu_nla_put_uuid(skb, vgpu) ||
 	    nla_put_string(skb, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(skb, MDGPU_A_TYPE_NAME, name) ||
-	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, mdgpu_vgpu_state(vgpu)) ||
+	    nla_put_u32(skb, MDGPU_A_VGPU_STATE, vs.state) ||
 	    nla_put_u32(skb, MDGPU_A_VGPU_WEIGHT, weight) ||
 	    nla_put_u32(skb, MDGPU_A_VGPU_CAP, cap) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_VRAM_RESIDENT,
@@ -194,9 +170,9 @@ static int mdgpu_fill_vgpu(struct sk_buff *skb, struct mdgpu_vgpu *vgpu,
 			      MDGPU_A_PAD) ||
 	    nla_put_u64_64bit(skb, MDGPU_A_VGPU_SCHED_DEBT, debt, MDGPU_A_PAD))
 		return -EMSGSIZE;
-	if (admin && pid &&
-	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, pid) ||
-	     nla_put_string(skb, MDGPU_A_VGPU_HOLDER_COMM, comm)))
+	if (admin && vs.holder_pid &&
+	    (nla_put_u32(skb, MDGPU_A_VGPU_HOLDER_PID, vs.holder_pid) ||
+	     nla_put_string(skb, MDGPU_A_VGPU_HOLDER_COMM, vs.holder_comm)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -251,10 +227,14 @@ static int mdgpu_fill_vgpu_cb(struct sk_buff *skb, void *obj, bool admin)
 	return mdgpu_fill_vgpu(skb, obj, admin);
 }
 
+static int mdgpu_dump_one_vgpu(struct mdgpu_vgpu *vgpu, void *data)
+{
+	return mdgpu_dump_put(data, mdgpu_fill_vgpu_cb, vgpu);
+}
+
 static int mdgpu_dump_one_pgpu(struct mdgpu_pgpu *pgpu, void *data)
 {
 	struct mdgpu_dump *d = data;
-	struct mdgpu_vgpu *vgpu;
 	unsigned int i;
 	int ret = 0;
 
@@ -269,14 +249,7 @@ static int mdgpu_dump_one_pgpu(struct mdgpu_pgpu *pgpu, void *data)
 					     &pgpu->types[i]);
 		return ret;
 	default:
-		mutex_lock(&pgpu->vgpus_lock);
-		list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
-			ret = mdgpu_dump_put(d, mdgpu_fill_vgpu_cb, vgpu);
-			if (ret)
-				break;
-		}
-		mutex_unlock(&pgpu->vgpus_lock);
-		return ret;
+		return mdgpu_vgpu_for_each(pgpu, mdgpu_dump_one_vgpu, d);
 	}
 }
 
@@ -336,22 +309,21 @@ struct mdgpu_vgpu_find {
 	int ret;
 };
 
-/* Run f->fn on the vGPU with f->uuid, under its pGPU's vgpus_lock. */
-static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
+/* Run f->fn on the vGPU with f->uuid, as mdgpu_vgpu_for_each() holds it. */
+static int mdgpu_vgpu_find_match(struct mdgpu_vgpu *vgpu, void *data)
 {
 	struct mdgpu_vgpu_find *f = data;
-	struct mdgpu_vgpu *vgpu;
 
-	mutex_lock(&pgpu->vgpus_lock);
-	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
-		if (guid_equal(&vgpu->uuid, f->uuid)) {
-			f->vgpu = vgpu;
-			f->ret = f->fn(vgpu, f);
-			break;
-		}
-	}
-	mutex_unlock(&pgpu->vgpus_lock);
-	return !!f->vgpu;
+	if (!guid_equal(&vgpu->uuid, f->uuid))
+		return 0;
+	f->vgpu = vgpu;
+	f->ret = f->fn(vgpu, f);
+	return 1;
+}
+
+static int mdgpu_vgpu_find_one(struct mdgpu_pgpu *pgpu, void *data)
+{
+	return mdgpu_vgpu_for_each(pgpu, mdgpu_vgpu_find_match, data);
 }
 
 static int mdgpu_nl_with_vgpu(struct sk_buff *skb, struct genl_info *info,
@@ -393,16 +365,16 @@ static int mdgpu_nl_vgpu_get(struct sk_buff *skb, struct genl_info *info)
 
 static int mdgpu_vgpu_set(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_find *f)
 {
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct nlattr **attrs = f->info->attrs;
+	unsigned int weight, cap;
 
-	mutex_lock(&s->lock);
 	if (attrs[MDGPU_A_VGPU_WEIGHT])
-		vgpu->engine.weight = nla_get_u32(attrs[MDGPU_A_VGPU_WEIGHT]);
+		weight = nla_get_u32(attrs[MDGPU_A_VGPU_WEIGHT]);
 	if (attrs[MDGPU_A_VGPU_CAP])
-		vgpu->engine.cap = nla_get_u32(attrs[MDGPU_A_VGPU_CAP]);
-	mutex_unlock(&s->lock);
-	return 0;
+		cap = nla_get_u32(attrs[MDGPU_A_VGPU_CAP]);
+	return mdgpu_sched_set_share(vgpu,
+				     attrs[MDGPU_A_VGPU_WEIGHT] ? &weight : NULL,
+				     attrs[MDGPU_A_VGPU_CAP] ? &cap : NULL);
 }
 
 static int mdgpu_nl_vgpu_set(struct sk_buff *skb, struct genl_info *info)
@@ -419,11 +391,12 @@ static int mdgpu_nl_sched_apply(struct mdgpu_pgpu *pgpu, void *data)
 	struct genl_info *info = data;
 	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
 	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
+	int ret;
 
 	if (slice) {
-		mutex_lock(&pgpu->sched.lock);
-		pgpu->sched.slice_us = nla_get_u32(slice);
-		mutex_unlock(&pgpu->sched.lock);
+		ret = mdgpu_sched_set_slice_us(&pgpu->sched, nla_get_u32(slice));
+		if (ret)
+			return ret;
 	}
 	if (policy)
 		mdgpu_sched_set_policy(&pgpu->sched, nla_get_u32(policy));
@@ -434,20 +407,19 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *policy = info->attrs[MDGPU_A_SCHED_POLICY];
 	struct nlattr *slice = info->attrs[MDGPU_A_TIMESLICE_US];
-	u32 us;
 
 	if (!policy && !slice) {
 		NL_SET_ERR_MSG(info->extack,
 			       "nothing to set: give a policy or a time slice");
 		return -EINVAL;
 	}
-	if (slice) {
-		us = nla_get_u32(slice);
-		if (us && us < 1000) {
-			NL_SET_ERR_MSG_ATTR(info->extack, slice,
-					    "time slice must be 1000-30000 us, or 0 for the default");
-			return -ERANGE;
-		}
+	if (slice && !mdgpu_sched_slice_valid(nla_get_u32(slice))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, slice,
+				    "time slice must be "
+				    __stringify(MDGPU_SLICE_US_MIN) "-"
+				    __stringify(MDGPU_SLICE_US_MAX)
+				    " us, or 0 for the default");
+		return -ERANGE;
 	}
 	return mdgpu_nl_with_pgpu(info, mdgpu_nl_sched_apply, info);
 }
@@ -455,16 +427,18 @@ static int mdgpu_nl_sched_set(struct sk_buff *skb, struct genl_info *info)
 static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
 {
 	struct mdgpu_pgpu *pgpu = obj;
-	struct mdgpu_sched *s = &pgpu->sched;
+	struct mdgpu_slice_record *log;
+	unsigned int i, n;
 	int ret = 0;
-	u64 i, first;
 
 	if (nla_put_string(skb, MDGPU_A_PGPU, pci_name(pgpu->pdev)))
 		return -EMSGSIZE;
-	mutex_lock(&s->lock);
-	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
-	for (i = first; i < s->log_next && !ret; i++) {
-		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
+	log = kmalloc_array(MDGPU_SLICE_LOG, sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	n = mdgpu_sched_copy_log(&pgpu->sched, log);
+	for (i = 0; i < n && !ret; i++) {
+		const struct mdgpu_slice_record *r = &log[i];
 		struct nlattr *nest = nla_nest_start(skb, MDGPU_A_SLICE);
 		char uuid[UUID_STRING_LEN + 1];
 
@@ -480,7 +454,7 @@ static int mdgpu_fill_slice_log(struct sk_buff *skb, void *obj, bool admin)
 		else
 			nla_nest_end(skb, nest);
 	}
-	mutex_unlock(&s->lock);
+	kfree(log);
 	return ret;
 }
 
@@ -538,55 +512,66 @@ static struct genl_family mdgpu_genl_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(mdgpu_genl_mcgrps),
 };
 
-/**
- * mdgpu_event() - tell the "events" multicast group about a vGPU
- * @vgpu: the vGPU
- * @event: MDGPU_EVENT_*
- * @ring_error: MDGPU_RING_ERR_* for MDGPU_EVENT_RING_ERROR, else ignored
- */
-void mdgpu_event(struct mdgpu_vgpu *vgpu, enum mdgpu_event event,
-		 u32 ring_error)
+/* A vGPU event (events.c) to the "events" multicast group. */
+static int mdgpu_nl_event(struct notifier_block *nb, unsigned long event,
+			  void *data)
 {
+	const struct mdgpu_event_info *ev = data;
+	struct mdgpu_vgpu *vgpu = ev->vgpu;
 	struct sk_buff *msg;
 	char name[32];
 	void *hdr;
 
 	if (!genl_has_listeners(&mdgpu_genl_family, &init_net,
 				MDGPU_MCGRP_EVENTS))
-		return;
+		return NOTIFY_DONE;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		return NOTIFY_DONE;
 	hdr = genlmsg_put(msg, 0, 0, &mdgpu_genl_family, 0, MDGPU_CMD_EVENT);
-	mdgpu_type_id(vgpu->type->info, name, sizeof(name));
+	mdgpu_type_name(vgpu->type->info, name, sizeof(name));
 	if (!hdr || nla_put_u32(msg, MDGPU_A_EVENT, event) ||
 	    mdgpu_nla_put_uuid(msg, vgpu) ||
 	    nla_put_string(msg, MDGPU_A_PGPU, pci_name(vgpu->type->pgpu->pdev)) ||
 	    nla_put_string(msg, MDGPU_A_TYPE_NAME, name) ||
 	    (event == MDGPU_EVENT_RING_ERROR &&
-	     nla_put_u32(msg, MDGPU_A_RING_ERROR, ring_error))) {
+	     nla_put_u32(msg, MDGPU_A_RING_ERROR, ev->ring_error))) {
 		nlmsg_free(msg);
-		return;
+		return NOTIFY_DONE;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&mdgpu_genl_family, msg, 0, MDGPU_MCGRP_EVENTS,
 			  GFP_KERNEL);
+	return NOTIFY_DONE;
 }
 
+static struct notifier_block mdgpu_nl_event_nb = {
+	.notifier_call = mdgpu_nl_event,
+};
+
 /**
- * mdgpu_netlink_init() - register the "mdgpu" generic netlink family
+ * mdgpu_netlink_init() - register the "mdgpu" family, subscribe to events
  *
  * Return: 0 or -errno.
  */
 int __init mdgpu_netlink_init(void)
 {
-	return genl_register_family(&mdgpu_genl_family);
+	int ret;
+
+	ret = genl_register_family(&mdgpu_genl_family);
+	if (ret)
+		return ret;
+	ret = mdgpu_event_subscribe(&mdgpu_nl_event_nb);
+	if (ret)
+		genl_unregister_family(&mdgpu_genl_family);
+	return ret;
 }
 
 /**
- * mdgpu_netlink_exit() - unregister the family
+ * mdgpu_netlink_exit() - unsubscribe, unregister the family
  */
 void mdgpu_netlink_exit(void)
 {
+	mdgpu_event_unsubscribe(&mdgpu_nl_event_nb);
 	genl_unregister_family(&mdgpu_genl_family);
 }

@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "pci_cfg.h"
 
 /* Command register bits software may change on our functions. */
 #define MDGPU_CMD_WRITABLE \

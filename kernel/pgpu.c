@@ -19,6 +19,16 @@
 #include <linux/slab.h>
 
 #include "mdgpu.h"
+#include "bridge.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "sched.h"
+#include "types.h"
+#include "vf.h"
+#include "vgpu.h"
+
+/* Given by mdgpu_pgpu_driver_setup() at load, before any probe. */
+static struct mdgpu_pgpu_config mdgpu_pgpu_config;
 
 /**
  * mdgpu_pgpu_available() - how many vGPUs of @type @pgpu can still take
@@ -37,11 +47,11 @@ unsigned int mdgpu_pgpu_available(struct mdgpu_pgpu *pgpu,
 	unsigned int by_max, by_vram;
 
 	mutex_lock(&pgpu->lock);
-	if (mdgpu_strict_placement && pgpu->nr_vgpus != type->nr_vgpus) {
+	if (pgpu->strict && pgpu->nr_vgpus != type->nr_vgpus) {
 		mutex_unlock(&pgpu->lock);
 		return 0;
 	}
-	by_max = mdgpu_type_max_instance(type->info) - type->nr_vgpus;
+	by_max = type->max_instance - type->nr_vgpus;
 	by_vram = div64_u64(pgpu->vram_size - pgpu->vram_reserved, fb);
 	mutex_unlock(&pgpu->lock);
 	return min(by_max, by_vram);
@@ -62,9 +72,9 @@ int mdgpu_pgpu_reserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type)
 	int ret = 0;
 
 	mutex_lock(&pgpu->lock);
-	if (mdgpu_strict_placement && pgpu->nr_vgpus != type->nr_vgpus)
+	if (pgpu->strict && pgpu->nr_vgpus != type->nr_vgpus)
 		ret = -EBUSY;
-	else if (type->nr_vgpus >= mdgpu_type_max_instance(type->info) ||
+	else if (type->nr_vgpus >= type->max_instance ||
 		 pgpu->vram_size - pgpu->vram_reserved < fb)
 		ret = -ENOSPC;
 	if (!ret) {
@@ -99,9 +109,9 @@ int mdgpu_pgpu_change(struct mdgpu_pgpu *pgpu, struct mdgpu_type *from,
 	mutex_lock(&pgpu->lock);
 	others = pgpu->nr_vgpus - (from ? 1 : 0);
 	same = to->nr_vgpus - (from == to ? 1 : 0);
-	if (mdgpu_strict_placement && others != same)
+	if (pgpu->strict && others != same)
 		ret = -EBUSY;
-	else if (same >= mdgpu_type_max_instance(to->info) ||
+	else if (same >= to->max_instance ||
 		 pgpu->vram_size - pgpu->vram_reserved + fb_from < fb_to)
 		ret = -ENOSPC;
 	if (!ret && !check_only) {
@@ -130,199 +140,19 @@ void mdgpu_pgpu_unreserve(struct mdgpu_pgpu *pgpu, struct mdgpu_type *type)
 	mutex_unlock(&pgpu->lock);
 }
 
-/* /sys/bus/pci/devices/<pgpu>/mdgpu/: the pGPU's own state */
-enum mdgpu_pgpu_field {
-	MDGPU_PF_VRAM_TOTAL,
-	MDGPU_PF_VRAM_RESERVED,
-	MDGPU_PF_VRAM_FREE,
-	MDGPU_PF_NR_VGPUS,
-};
-
-static ssize_t mdgpu_pgpu_field_show(struct device *dev, char *buf,
-				     enum mdgpu_pgpu_field field)
+/**
+ * mdgpu_pgpu_usage() - a consistent snapshot of a pGPU's accounting
+ * @pgpu: the pGPU
+ * @u: filled in
+ */
+void mdgpu_pgpu_usage(struct mdgpu_pgpu *pgpu, struct mdgpu_pgpu_usage *u)
 {
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	u64 val;
-
 	mutex_lock(&pgpu->lock);
-	switch (field) {
-	case MDGPU_PF_VRAM_TOTAL:
-		val = pgpu->vram_size / SZ_1M;
-		break;
-	case MDGPU_PF_VRAM_RESERVED:
-		val = pgpu->vram_reserved / SZ_1M;
-		break;
-	case MDGPU_PF_VRAM_FREE:
-		val = (pgpu->vram_size - pgpu->vram_reserved) / SZ_1M;
-		break;
-	default:
-		val = pgpu->nr_vgpus;
-		break;
-	}
+	u->vram_total = pgpu->vram_size;
+	u->vram_reserved = pgpu->vram_reserved;
+	u->nr_vgpus = pgpu->nr_vgpus;
 	mutex_unlock(&pgpu->lock);
-	return sysfs_emit(buf, "%llu\n", val);
 }
-
-static ssize_t vram_total_mib_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_TOTAL);
-}
-static DEVICE_ATTR_RO(vram_total_mib);
-
-static ssize_t vram_reserved_mib_show(struct device *dev,
-				      struct device_attribute *attr, char *buf)
-{
-	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_RESERVED);
-}
-static DEVICE_ATTR_RO(vram_reserved_mib);
-
-static ssize_t vram_free_mib_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
-	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_VRAM_FREE);
-}
-static DEVICE_ATTR_RO(vram_free_mib);
-
-static ssize_t nr_vgpus_show(struct device *dev,
-			     struct device_attribute *attr, char *buf)
-{
-	return mdgpu_pgpu_field_show(dev, buf, MDGPU_PF_NR_VGPUS);
-}
-static DEVICE_ATTR_RO(nr_vgpus);
-
-static ssize_t placement_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%s\n",
-			  mdgpu_strict_placement ? "strict" : "mixed");
-}
-static DEVICE_ATTR_RO(placement);
-
-static ssize_t sched_policy_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-
-	return sysfs_emit(buf, "%s\n",
-			  mdgpu_sched_policy_name(READ_ONCE(pgpu->sched.policy)));
-}
-
-static ssize_t sched_policy_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	int policy = mdgpu_sched_policy_parse(buf);
-
-	if (policy < 0)
-		return -EINVAL;
-	mdgpu_sched_set_policy(&pgpu->sched, policy);
-	return count;
-}
-static DEVICE_ATTR_RW(sched_policy);
-
-static ssize_t timeslice_us_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-
-	return sysfs_emit(buf, "%u\n", mdgpu_sched_get_slice_us(&pgpu->sched));
-}
-
-/* 1000-30000 us, or 0 for the default (2 ms; 1 ms above 8 vGPUs). */
-static ssize_t timeslice_us_store(struct device *dev,
-				  struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	unsigned int us;
-
-	if (kstrtouint(buf, 0, &us))
-		return -EINVAL;
-	if (us && (us < 1000 || us > 30000))
-		return -ERANGE;
-	mutex_lock(&pgpu->sched.lock);
-	pgpu->sched.slice_us = us;
-	mutex_unlock(&pgpu->sched.lock);
-	return count;
-}
-static DEVICE_ATTR_RW(timeslice_us);
-
-/* A scheduler counter, read under its lock (a u64 may tear on 32 bit). */
-static ssize_t mdgpu_sched_counter_show(struct mdgpu_sched *s,
-					const u64 *counter, char *buf)
-{
-	u64 val;
-
-	mutex_lock(&s->lock);
-	val = *counter;
-	mutex_unlock(&s->lock);
-	return sysfs_emit(buf, "%llu\n", val);
-}
-
-static ssize_t engine_busy_ns_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-
-	return mdgpu_sched_counter_show(&pgpu->sched, &pgpu->sched.busy_ns,
-					buf);
-}
-static DEVICE_ATTR_RO(engine_busy_ns);
-
-/* Whole budget periods that passed while the host did not run the thread. */
-static ssize_t sched_periods_missed_show(struct device *dev,
-					 struct device_attribute *attr,
-					 char *buf)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-
-	return mdgpu_sched_counter_show(&pgpu->sched,
-					&pgpu->sched.periods_missed, buf);
-}
-static DEVICE_ATTR_RO(sched_periods_missed);
-
-/* The last slices, oldest first: "<uuid> <start_ns> <target_ns> <actual_ns>". */
-static ssize_t slice_log_show(struct device *dev,
-			      struct device_attribute *attr, char *buf)
-{
-	struct mdgpu_pgpu *pgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &pgpu->sched;
-	ssize_t len = 0;
-	u64 i, first;
-
-	mutex_lock(&s->lock);
-	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
-	for (i = first; i < s->log_next; i++) {
-		const struct mdgpu_slice_record *r = &s->log[i % MDGPU_SLICE_LOG];
-
-		len += sysfs_emit_at(buf, len, "%pUl %llu %llu %llu\n", &r->vgpu,
-				     r->start, r->target, r->actual);
-	}
-	mutex_unlock(&s->lock);
-	return len;
-}
-static DEVICE_ATTR_RO(slice_log);
-
-static struct attribute *mdgpu_pgpu_attrs[] = {
-	&dev_attr_sched_policy.attr,
-	&dev_attr_timeslice_us.attr,
-	&dev_attr_engine_busy_ns.attr,
-	&dev_attr_sched_periods_missed.attr,
-	&dev_attr_slice_log.attr,
-	&dev_attr_vram_total_mib.attr,
-	&dev_attr_vram_reserved_mib.attr,
-	&dev_attr_vram_free_mib.attr,
-	&dev_attr_nr_vgpus.attr,
-	&dev_attr_placement.attr,
-	NULL,
-};
-
-const struct attribute_group mdgpu_pgpu_group = {
-	.name = MDGPU_SYSFS_PGPU_GROUP,
-	.attrs = mdgpu_pgpu_attrs,
-};
 
 /*
  * The registry of bound pGPUs, sorted by PCI address. A pGPU joins it as
@@ -441,16 +271,20 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	mutex_init(&pgpu->vfs_lock);
 	INIT_LIST_HEAD(&pgpu->vfs);
 	pgpu->pdev = pdev;
-	pgpu->vram_size = (u64)mdgpu_vram_mb * SZ_1M;
+	pgpu->vram_size = (u64)mdgpu_pgpu_config.vram_mb * SZ_1M;
+	pgpu->strict = mdgpu_pgpu_config.strict;
 
-	/* Same order and filter as mdgpu_types_sysfs_init(). */
+	/* Same order and filter as mdgpu_pgpu_sysfs_init(). */
 	for (i = 0; i < mdgpu_profile->nr_types; i++) {
 		const struct mdgpu_type_info *info = &mdgpu_profile->types[i];
 		struct mdgpu_type *type = &pgpu->types[n];
+		unsigned int max = mdgpu_type_max_instance(info,
+							   mdgpu_pgpu_config.vram_mb);
 
-		if (!mdgpu_type_max_instance(info))
+		if (!max)
 			continue;
 		type->info = info;
+		type->max_instance = max;
 		type->pgpu = pgpu;
 		type->mtype.sysfs_name = info->name;
 		type->mtype.pretty_name = info->pretty_name;
@@ -460,7 +294,7 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 	pci_set_drvdata(pdev, pgpu);
 
 	/* Not dev_groups: the VFs bound to this driver must not get them. */
-	ret = device_add_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
+	ret = device_add_groups(&pdev->dev, mdgpu_pgpu_config.groups);
 	if (ret)
 		goto err_free;
 	ret = mdgpu_sched_init(&pgpu->sched, pci_name(pdev));
@@ -472,13 +306,13 @@ static int mdgpu_pgpu_probe(struct pci_dev *pdev,
 		goto err_sched;
 	mdgpu_pgpu_register(pgpu);
 	pci_info(pdev, "pGPU with %u MiB VRAM, %u vGPU types\n",
-		 mdgpu_vram_mb, n);
+		 mdgpu_pgpu_config.vram_mb, n);
 	return 0;
 
 err_sched:
 	mdgpu_sched_fini(&pgpu->sched);
 err_groups:
-	device_remove_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
+	device_remove_groups(&pdev->dev, mdgpu_pgpu_config.groups);
 err_free:
 	mdgpu_pgpu_free(pgpu);
 	return ret;
@@ -506,7 +340,7 @@ static void mdgpu_pgpu_remove(struct pci_dev *pdev)
 	 */
 	mdev_unregister_parent(&pgpu->parent);
 	mdgpu_sched_fini(&pgpu->sched);
-	device_remove_groups(&pdev->dev, mdgpu_pgpu_dev_groups);
+	device_remove_groups(&pdev->dev, mdgpu_pgpu_config.groups);
 	mdgpu_pgpu_free(pgpu);
 }
 
@@ -530,20 +364,19 @@ struct pci_driver mdgpu_pci_driver = {
 	.sriov_configure = mdgpu_vf_sriov_configure,
 };
 
-/* The pGPU's groups, built by mdgpu_types_sysfs_init() at load. */
-const struct attribute_group **mdgpu_pgpu_dev_groups;
-
 /**
- * mdgpu_pgpu_driver_setup() - name and match the PCI driver per profile
+ * mdgpu_pgpu_driver_setup() - configure the PCI driver before registering it
+ * @config: what every pGPU is given at probe; copied
  *
  * The driver takes the profile's vendor driver name, which the mdev core
  * puts in front of every type directory ("nvidia-11"), and matches the
- * profile's pGPU IDs. Call before registering the driver.
+ * profile's pGPU IDs.
  */
-void mdgpu_pgpu_driver_setup(void)
+void mdgpu_pgpu_driver_setup(const struct mdgpu_pgpu_config *config)
 {
 	const struct mdgpu_pci_id *id = &mdgpu_profile->pgpu_id;
 
+	mdgpu_pgpu_config = *config;
 	mdgpu_pci_driver.name = mdgpu_profile->driver;
 	if (id->vendor == MDGPU_PGPU_VENDOR_ID &&
 	    id->device == MDGPU_PGPU_DEVICE_ID)

@@ -16,11 +16,26 @@
 #include <linux/string.h>
 
 #include "mdgpu.h"
+#include "profile.h"
 
 static char *mdgpu_profile_name = "mdgpu";
 module_param_named(profile, mdgpu_profile_name, charp, 0444);
 MODULE_PARM_DESC(profile,
 		 "Personality: mdgpu (default), grid-k1, gvt-g or tesla-m60");
+
+/*
+ * Modelled on the GRID K1 table of the Nova vGPU spec and on GVT-g. With the
+ * default 4096 MiB of VRAM, max_instance is exactly VRAM / framebuffer.
+ */
+static const struct mdgpu_type_info mdgpu_type_catalogue[] = {
+	{ "4g",   "MDGPU-4G",   4096, 4, 2560, 1600, 60 },
+	{ "2g",   "MDGPU-2G",   2048, 4, 2560, 1600, 60 },
+	{ "1g",   "MDGPU-1G",   1024, 2, 2560, 1600, 60 },
+	{ "512m", "MDGPU-512M",  512, 2, 2560, 1600, 60 },
+	{ "256m", "MDGPU-256M",  256, 2, 1920, 1200, 60 },
+	{ "128m", "MDGPU-128M",  128, 1, 1920, 1080, 60 },
+	{ "16m",  "MDGPU-16M",    16, 1, 1024,  768, 60 },
+};
 
 /*
  * NVIDIA GRID K1 as the Nova vGPU spec tabulates it (K180Q 4096 MB, 4
@@ -85,7 +100,7 @@ static const struct mdgpu_profile mdgpu_profiles[] = {
 		.strict = false,
 		.desc = MDGPU_DESC_NVIDIA,
 		.types = mdgpu_type_catalogue,
-		.nr_types = MDGPU_CATALOGUE_SIZE,
+		.nr_types = ARRAY_SIZE(mdgpu_type_catalogue),
 	},
 	{
 		.name = "grid-k1",

@@ -18,6 +18,10 @@
  * vGPU's next slices and budgets (up to one period of debt, which the
  * vGPU's stats show as sched_debt_ns). Policy, slice, weights and caps
  * change at run time; the next scheduling decision uses them.
+ *
+ * The scheduler's state and each vGPU's scheduling fields (engine.weight,
+ * cap, stats, budget, vruntime) are this file's: the rest of the module
+ * reads and changes them through the functions at the end, under s->lock.
  */
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -26,6 +30,9 @@
 #include <linux/wait.h>
 
 #include "mdgpu.h"
+#include "engine.h"
+#include "sched.h"
+#include "trace.h"
 
 #define MDGPU_PERIOD_NS		(100 * NSEC_PER_MSEC)	/* budget period */
 #define MDGPU_WEIGHT_SCALE	1024
@@ -112,7 +119,7 @@ static u64 mdgpu_sched_quota(struct mdgpu_sched *s, struct mdgpu_vgpu *vgpu)
 
 	if (s->policy == MDGPU_SCHED_FIXED_SHARE)
 		return MDGPU_PERIOD_NS /
-		       max(1u, mdgpu_type_max_instance(vgpu->type->info));
+		       max(1u, vgpu->type->max_instance);
 	if (s->policy == MDGPU_SCHED_WEIGHTED && e->cap)
 		return MDGPU_PERIOD_NS * e->cap / 100;
 	return 0;
@@ -305,6 +312,8 @@ static int mdgpu_sched_thread(void *data)
 
 		/* What the vGPU's worker ran is charged, from when it began. */
 		preempted = mdgpu_engine_slice(vgpu, slice, &start, &end);
+		trace_mdgpu_slice(&vgpu->uuid, start, slice, end - start,
+				  preempted);
 
 		mutex_lock(&s->lock);
 		s->running = NULL;
@@ -314,6 +323,13 @@ static int mdgpu_sched_thread(void *data)
 		cond_resched();
 	}
 	return 0;
+}
+
+/* Have the engine thread look for work again. */
+static void mdgpu_sched_wake(struct mdgpu_sched *s)
+{
+	WRITE_ONCE(s->kicked, true);
+	wake_up(&s->wq);
 }
 
 /**
@@ -326,23 +342,14 @@ void mdgpu_sched_kick(struct mdgpu_vgpu *vgpu)
 	mdgpu_sched_wake(&vgpu->type->pgpu->sched);
 }
 
-/**
- * mdgpu_sched_wake() - have the engine thread look for work again
- * @s: the scheduler
- */
-void mdgpu_sched_wake(struct mdgpu_sched *s)
+/* The vGPU's worker is back from a stalled slice: it may be picked again. */
+static void mdgpu_sched_worker_back(struct mdgpu_vgpu *vgpu)
 {
-	WRITE_ONCE(s->kicked, true);
-	wake_up(&s->wq);
+	mdgpu_sched_wake(&vgpu->type->pgpu->sched);
 }
 
-/**
- * mdgpu_sched_debt() - overrun a vGPU still has to repay under its quota
- * @vgpu: the vGPU; its pGPU's sched->lock held
- *
- * Return: ns, 0 without a quota or without debt.
- */
-u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
+/* Overrun (ns) a vGPU still has to repay under its quota; s->lock held. */
+static u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
 {
 	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 
@@ -350,6 +357,16 @@ u64 mdgpu_sched_debt(struct mdgpu_vgpu *vgpu)
 	if (!mdgpu_sched_quota(s, vgpu) || vgpu->engine.budget >= 0)
 		return 0;
 	return -vgpu->engine.budget;
+}
+
+/**
+ * mdgpu_sched_vgpu_init() - a new vGPU's scheduling state
+ * @vgpu: the vGPU, being initialised
+ */
+void mdgpu_sched_vgpu_init(struct mdgpu_vgpu *vgpu)
+{
+	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
+	INIT_LIST_HEAD(&vgpu->engine.node);
 }
 
 /**
@@ -371,7 +388,7 @@ int mdgpu_sched_attach(struct mdgpu_vgpu *vgpu)
 	if (!e->bounce)
 		return -ENOMEM;
 	e->frozen = 0;
-	ret = mdgpu_engine_start(vgpu);
+	ret = mdgpu_engine_start(vgpu, mdgpu_sched_worker_back);
 	if (ret) {
 		kfree(e->bounce);
 		e->bounce = NULL;
@@ -508,4 +525,197 @@ void mdgpu_sched_fini(struct mdgpu_sched *s)
 {
 	kthread_stop(s->thread);
 	mutex_destroy(&s->lock);
+}
+
+/**
+ * mdgpu_sched_slice_valid() - whether a time slice may be set
+ * @us: microseconds; 0 for the default
+ *
+ * Return: true for 0 and for MDGPU_SLICE_US_MIN to MDGPU_SLICE_US_MAX.
+ */
+bool mdgpu_sched_slice_valid(unsigned int us)
+{
+	return !us || (us >= MDGPU_SLICE_US_MIN && us <= MDGPU_SLICE_US_MAX);
+}
+
+/**
+ * mdgpu_sched_set_slice_us() - set the time slice; takes effect at the next
+ * @s: the scheduler
+ * @us: microseconds; 0 for the default (2 ms, 1 ms above 8 vGPUs)
+ *
+ * Return: 0, or -ERANGE (nothing changed) if !mdgpu_sched_slice_valid().
+ */
+int mdgpu_sched_set_slice_us(struct mdgpu_sched *s, unsigned int us)
+{
+	if (!mdgpu_sched_slice_valid(us))
+		return -ERANGE;
+	mutex_lock(&s->lock);
+	s->slice_us = us;
+	mutex_unlock(&s->lock);
+	return 0;
+}
+
+/**
+ * mdgpu_sched_share_valid() - whether a weight and a cap may be set
+ * @weight: 1 to MDGPU_WEIGHT_MAX
+ * @cap: percent of the engine, 0 (none) to MDGPU_CAP_MAX
+ *
+ * Return: true if both are in range.
+ */
+bool mdgpu_sched_share_valid(unsigned int weight, unsigned int cap)
+{
+	return weight && weight <= MDGPU_WEIGHT_MAX && cap <= MDGPU_CAP_MAX;
+}
+
+/**
+ * mdgpu_sched_set_share() - set a vGPU's weight and/or cap
+ * @vgpu: the vGPU
+ * @weight: new weight, or NULL to keep it
+ * @cap: new cap, or NULL to keep it
+ *
+ * Both change together; the next scheduling decision uses them.
+ *
+ * Return: 0, or -ERANGE (nothing changed) if a value is out of range.
+ */
+int mdgpu_sched_set_share(struct mdgpu_vgpu *vgpu, const unsigned int *weight,
+			  const unsigned int *cap)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	if (!mdgpu_sched_share_valid(weight ? *weight : 1, cap ? *cap : 0))
+		return -ERANGE;
+	mutex_lock(&s->lock);
+	if (weight)
+		WRITE_ONCE(vgpu->engine.weight, *weight);
+	if (cap)
+		WRITE_ONCE(vgpu->engine.cap, *cap);
+	mutex_unlock(&s->lock);
+	return 0;
+}
+
+/**
+ * mdgpu_sched_get_share() - a vGPU's weight and cap
+ * @vgpu: the vGPU
+ * @weight: set to its weight, if not NULL
+ * @cap: set to its cap, if not NULL
+ */
+void mdgpu_sched_get_share(struct mdgpu_vgpu *vgpu, unsigned int *weight,
+			   unsigned int *cap)
+{
+	if (weight)
+		*weight = READ_ONCE(vgpu->engine.weight);
+	if (cap)
+		*cap = READ_ONCE(vgpu->engine.cap);
+}
+
+/**
+ * mdgpu_sched_get_policy() - the policy in effect
+ * @s: the scheduler
+ *
+ * Return: MDGPU_SCHED_*.
+ */
+unsigned int mdgpu_sched_get_policy(struct mdgpu_sched *s)
+{
+	return READ_ONCE(s->policy);
+}
+
+/**
+ * mdgpu_sched_stats() - a consistent snapshot of a pGPU's scheduler
+ * @s: the scheduler
+ * @st: filled in
+ */
+void mdgpu_sched_stats(struct mdgpu_sched *s, struct mdgpu_sched_stats *st)
+{
+	mutex_lock(&s->lock);
+	st->policy = s->policy;
+	st->slice_us = div_u64(mdgpu_sched_slice(s), NSEC_PER_USEC);
+	st->busy_ns = s->busy_ns;
+	st->periods_missed = s->periods_missed;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_vgpu_stats() - a consistent snapshot of a vGPU's accounting
+ * @vgpu: the vGPU
+ * @st: set to its engine accounting
+ * @debt: set to the overrun it still has to repay (mdgpu_sched_debt())
+ */
+void mdgpu_sched_vgpu_stats(struct mdgpu_vgpu *vgpu,
+			    struct mdgpu_engine_stats *st, u64 *debt)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	*st = vgpu->engine.stats;
+	*debt = mdgpu_sched_debt(vgpu);
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_copy_log() - the last time slices, oldest first
+ * @s: the scheduler
+ * @log: room for MDGPU_SLICE_LOG records
+ *
+ * Return: records copied.
+ */
+unsigned int mdgpu_sched_copy_log(struct mdgpu_sched *s,
+				  struct mdgpu_slice_record *log)
+{
+	unsigned int n = 0;
+	u64 i, first;
+
+	mutex_lock(&s->lock);
+	first = s->log_next > MDGPU_SLICE_LOG ? s->log_next - MDGPU_SLICE_LOG : 0;
+	for (i = first; i < s->log_next; i++)
+		log[n++] = s->log[i % MDGPU_SLICE_LOG];
+	mutex_unlock(&s->lock);
+	return n;
+}
+
+/**
+ * mdgpu_sched_save() - what a migration stream carries of a vGPU's scheduling
+ * @vgpu: the vGPU, paused
+ * @st: filled in
+ */
+void mdgpu_sched_save(struct mdgpu_vgpu *vgpu, struct mdgpu_sched_vgpu *st)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	st->stats = vgpu->engine.stats;
+	st->weight = vgpu->engine.weight;
+	st->cap = vgpu->engine.cap;
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_restore() - undo mdgpu_sched_save() on a resumed vGPU
+ * @vgpu: the vGPU, paused
+ * @st: what was saved; its weight and cap checked by
+ *	mdgpu_sched_share_valid()
+ */
+void mdgpu_sched_restore(struct mdgpu_vgpu *vgpu,
+			 const struct mdgpu_sched_vgpu *st)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	vgpu->engine.stats = st->stats;
+	WRITE_ONCE(vgpu->engine.weight, st->weight);
+	WRITE_ONCE(vgpu->engine.cap, st->cap);
+	mutex_unlock(&s->lock);
+}
+
+/**
+ * mdgpu_sched_clear() - drop a paused vGPU's command in progress and stats
+ * @vgpu: the vGPU, paused (its state is being replaced)
+ */
+void mdgpu_sched_clear(struct mdgpu_vgpu *vgpu)
+{
+	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
+
+	mutex_lock(&s->lock);
+	vgpu->engine.active = false;
+	memset(&vgpu->engine.stats, 0, sizeof(vgpu->engine.stats));
+	mutex_unlock(&s->lock);
 }

@@ -21,36 +21,26 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "pgpu.h"
+#include "profile.h"
+#include "vf.h"
+#include "vgpu.h"
 
 /**
  * struct mdgpu_vf - an SR-IOV VF of a pGPU, bound to our driver
  * @pdev: the VF
  * @pgpu: its pGPU
- * @lock: protects @vgpu and @pending
+ * @lock: protects @vgpu
  * @vgpu: the VF's vGPU, NULL while it has no type
- * @pending: the type a vGPU being created takes (see mdgpu_vgpu_create_vf())
  * @node: on the pGPU's list of VFs, under its vfs_lock
  */
 struct mdgpu_vf {
 	struct pci_dev *pdev;
 	struct mdgpu_pgpu *pgpu;
-	struct mutex lock; /* @vgpu, @pending */
+	struct mutex lock; /* @vgpu */
 	struct mdgpu_vgpu *vgpu;
-	struct mdgpu_type *pending;
 	struct list_head node;
 };
-
-/**
- * mdgpu_vf_pending_type() - the type of the vGPU being created on a VF
- * @vf: the VF
- *
- * Return: the type; called from the vGPU's VFIO .init under @vf's lock.
- */
-struct mdgpu_type *mdgpu_vf_pending_type(struct mdgpu_vf *vf)
-{
-	lockdep_assert_held(&vf->lock);
-	return vf->pending;
-}
 
 /* What "current_vgpu_type" shows while a VF has no vGPU. */
 #define MDGPU_VF_NO_TYPE	"0"
@@ -168,9 +158,7 @@ static int mdgpu_vf_set_type(struct mdgpu_vf *vf, struct mdgpu_type *to)
 		mdgpu_vgpu_destroy(cur);
 		vf->vgpu = NULL;
 	}
-	vf->pending = to;
-	vgpu = mdgpu_vgpu_create_vf(vf, &vf->pdev->dev);
-	vf->pending = NULL;
+	vgpu = mdgpu_vgpu_create_vf(to, &vf->pdev->dev);
 	if (IS_ERR(vgpu)) {
 		mdgpu_pgpu_unreserve(pgpu, to);
 		return PTR_ERR(vgpu);

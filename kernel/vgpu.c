@@ -21,6 +21,18 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "display.h"
+#include "edid.h"
+#include "events.h"
+#include "irq.h"
+#include "migration.h"
+#include "mmio.h"
+#include "pgpu.h"
+#include "sched.h"
+#include "types.h"
+#include "vgpu.h"
+#include "vgpu_cfg.h"
+#include "vram.h"
 
 /* Offset in the device fd -> region index and offset inside the region. */
 #define MDGPU_REGION_SHIFT	40
@@ -369,8 +381,7 @@ static int mdgpu_vgpu_init_common(struct mdgpu_vgpu *vgpu,
 
 	vgpu->type = type;
 	vgpu->planes = MDGPU_PLANES_REGION;
-	vgpu->engine.weight = MDGPU_WEIGHT_DEFAULT;
-	INIT_LIST_HEAD(&vgpu->engine.node);
+	mdgpu_sched_vgpu_init(vgpu);
 	mutex_init(&vgpu->lock);
 	mdgpu_mig_init(vgpu);
 	ret = mdgpu_vram_init(&vgpu->vram, (u64)type->info->fb_mib * SZ_1M);
@@ -395,15 +406,22 @@ static int mdgpu_mdev_vgpu_init(struct vfio_device *vdev)
 	return mdgpu_vgpu_init_common(vgpu, to_mdgpu_type(mdev->type));
 }
 
-/* The VF's drvdata is its struct mdgpu_vf, which holds the type to take. */
+/*
+ * The type of the VF vGPU being allocated: vfio_alloc_device() gives .init
+ * nothing but the device, so mdgpu_vgpu_create_vf() leaves it here for
+ * the call. VF vGPUs are allocated one at a time.
+ */
+static DEFINE_MUTEX(mdgpu_vf_alloc_lock);
+static struct mdgpu_type *mdgpu_vf_alloc_type;
+
 static int mdgpu_vf_vgpu_init(struct vfio_device *vdev)
 {
 	struct mdgpu_vgpu *vgpu = to_mdgpu_vgpu(vdev);
 
-	vgpu->vf = dev_get_drvdata(vdev->dev);
+	lockdep_assert_held(&mdgpu_vf_alloc_lock);
 	vgpu->dev = vdev->dev;
 	guid_gen(&vgpu->uuid);
-	return mdgpu_vgpu_init_common(vgpu, mdgpu_vf_pending_type(vgpu->vf));
+	return mdgpu_vgpu_init_common(vgpu, mdgpu_vf_alloc_type);
 }
 
 static void mdgpu_vgpu_release(struct vfio_device *vdev)
@@ -526,20 +544,90 @@ void mdgpu_vgpu_unretire(struct mdgpu_vgpu *vgpu)
 }
 
 /**
+ * mdgpu_vgpu_status() - a consistent snapshot of what a vGPU is doing
+ * @vgpu: the vGPU
+ * @st: filled in
+ */
+void mdgpu_vgpu_status(struct mdgpu_vgpu *vgpu, struct mdgpu_vgpu_status *st)
+{
+	mutex_lock(&vgpu->lock);
+	if (!vgpu->open)
+		st->state = MDGPU_VGPU_CREATED;
+	else if (vgpu->ring.status == MDGPU_RING_STOPPED)
+		st->state = MDGPU_VGPU_ERROR;
+	else if (vgpu->ring.status == MDGPU_RING_RUNNING)
+		st->state = MDGPU_VGPU_RUNNING;
+	else
+		st->state = MDGPU_VGPU_OPEN;
+	st->holder_pid = vgpu->open ? vgpu->holder_pid : 0;
+	memcpy(st->holder_comm, vgpu->holder_comm, sizeof(st->holder_comm));
+	mutex_unlock(&vgpu->lock);
+}
+
+/**
+ * mdgpu_vgpu_set_planes() - choose the plane types QUERY_GFX_PLANE offers
+ * @vgpu: the vGPU
+ * @planes: MDGPU_PLANES_*, at least one
+ *
+ * Return: 0, or -EBUSY (nothing changed) while a user has it open.
+ */
+int mdgpu_vgpu_set_planes(struct mdgpu_vgpu *vgpu, unsigned int planes)
+{
+	int ret = 0;
+
+	mutex_lock(&vgpu->lock);
+	if (vgpu->open)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vgpu->planes, planes);
+	mutex_unlock(&vgpu->lock);
+	return ret;
+}
+
+/**
+ * mdgpu_vgpu_for_each() - run a function on every vGPU of a pGPU
+ * @pgpu: the pGPU, held (mdgpu_pgpu_for_each(), mdgpu_pgpu_with())
+ * @fn: called for each vGPU, mdev and VF ones, until it returns non-zero;
+ *	the vGPU stays registered until @fn returns
+ * @data: passed to @fn
+ *
+ * Return: the first non-zero value @fn returned, or 0.
+ */
+int mdgpu_vgpu_for_each(struct mdgpu_pgpu *pgpu,
+			int (*fn)(struct mdgpu_vgpu *vgpu, void *data),
+			void *data)
+{
+	struct mdgpu_vgpu *vgpu;
+	int ret = 0;
+
+	mutex_lock(&pgpu->vgpus_lock);
+	list_for_each_entry(vgpu, &pgpu->vgpus, pgpu_node) {
+		ret = fn(vgpu, data);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&pgpu->vgpus_lock);
+	return ret;
+}
+
+/**
  * mdgpu_vgpu_create_vf() - create the vGPU of a VF
- * @vf: the VF; mdgpu_vf_pending_type() gives the type, whose room on the
- *	pGPU the caller has claimed
- * @dev: the VF's PCI device, whose drvdata is @vf
+ * @type: its type, whose room on the pGPU the caller has claimed
+ * @dev: the VF's PCI device
  *
  * Return: the registered vGPU, or an ERR_PTR().
  */
-struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
+struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_type *type,
 					struct device *dev)
 {
 	struct mdgpu_vgpu *vgpu;
 	int ret;
 
+	mutex_lock(&mdgpu_vf_alloc_lock);
+	mdgpu_vf_alloc_type = type;
 	vgpu = vfio_alloc_device(mdgpu_vgpu, vdev, dev, &mdgpu_vf_vgpu_ops);
+	mdgpu_vf_alloc_type = NULL;
+	mutex_unlock(&mdgpu_vf_alloc_lock);
 	if (IS_ERR(vgpu))
 		return vgpu;
 	ret = mdgpu_vgpu_register(vgpu);
@@ -548,6 +636,14 @@ struct mdgpu_vgpu *mdgpu_vgpu_create_vf(struct mdgpu_vf *vf,
 		return ERR_PTR(ret);
 	}
 	return vgpu;
+}
+
+/* The mdev core's "available_instances" file of a type. */
+static unsigned int mdgpu_vgpu_type_available(struct mdev_type *mtype)
+{
+	struct mdgpu_type *type = to_mdgpu_type(mtype);
+
+	return mdgpu_pgpu_available(type->pgpu, type);
 }
 
 static int mdgpu_vgpu_probe(struct mdev_device *mdev)
@@ -594,10 +690,10 @@ struct mdev_driver mdgpu_mdev_driver = {
 		.name = MDGPU_DRIVER_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
-		.dev_groups = mdgpu_vgpu_groups,
+		/* .dev_groups: vgpu_sysfs.c's, set at load (main.c) */
 	},
 	.probe = mdgpu_vgpu_probe,
 	.remove = mdgpu_vgpu_remove,
-	.get_available = mdgpu_type_get_available,
+	.get_available = mdgpu_vgpu_type_available,
 	.show_description = mdgpu_type_show_description,
 };

@@ -12,6 +12,9 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "irq.h"
+#include "pci_cfg.h"
+#include "vgpu_cfg.h"
 
 #define MDGPU_CFG_MSI		0x60	/* MSI capability, 64-bit, 1 vector */
 

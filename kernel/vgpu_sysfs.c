@@ -9,6 +9,10 @@
 #include <linux/sysfs.h>
 
 #include "mdgpu.h"
+#include "sched.h"
+#include "sysfs.h"
+#include "types.h"
+#include "vgpu.h"
 
 struct mdgpu_vgpu_field_attr {
 	struct device_attribute dattr;
@@ -22,7 +26,7 @@ static ssize_t mdgpu_vgpu_field_show(struct device *dev,
 		container_of(dattr, struct mdgpu_vgpu_field_attr, dattr);
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 
-	return mdgpu_type_field_show(vgpu->type->info, attr->field, buf);
+	return mdgpu_type_field_show(vgpu->type, attr->field, buf);
 }
 
 #define MDGPU_VGPU_FIELD_ATTR(_name, _field)				\
@@ -46,7 +50,7 @@ static ssize_t type_show(struct device *dev, struct device_attribute *attr,
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	char id[32];
 
-	mdgpu_type_id(vgpu->type->info, id, sizeof(id));
+	mdgpu_type_name(vgpu->type->info, id, sizeof(id));
 	return sysfs_emit(buf, "%s\n", id);
 }
 static DEVICE_ATTR_RO(type);
@@ -83,17 +87,12 @@ static ssize_t display_planes_store(struct device *dev,
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
 	int index = sysfs_match_string(mdgpu_planes_names, buf);
-	int ret = count;
+	int ret;
 
 	if (index < 0)
 		return -EINVAL;
-	mutex_lock(&vgpu->lock);
-	if (vgpu->open)
-		ret = -EBUSY;
-	else
-		WRITE_ONCE(vgpu->planes, index + 1);
-	mutex_unlock(&vgpu->lock);
-	return ret;
+	ret = mdgpu_vgpu_set_planes(vgpu, index + 1);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_RW(display_planes);
 
@@ -117,14 +116,12 @@ static ssize_t holder_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	ssize_t len = 0;
+	struct mdgpu_vgpu_status vs;
 
-	mutex_lock(&vgpu->lock);
-	if (vgpu->open)
-		len = sysfs_emit(buf, "%d %s\n", vgpu->holder_pid,
-				 vgpu->holder_comm);
-	mutex_unlock(&vgpu->lock);
-	return len;
+	mdgpu_vgpu_status(vgpu, &vs);
+	if (!vs.holder_pid)
+		return 0;
+	return sysfs_emit(buf, "%d %s\n", vs.holder_pid, vs.holder_comm);
 }
 static DEVICE_ATTR_ADMIN_RO(holder);
 
@@ -133,28 +130,24 @@ static ssize_t mdgpu_sched_param_store(struct device *dev, const char *buf,
 				       size_t count, bool weight)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	unsigned int val;
+	int ret;
 
 	if (kstrtouint(buf, 0, &val))
 		return -EINVAL;
-	if (weight ? (!val || val > MDGPU_WEIGHT_MAX) : val > 100)
-		return -ERANGE;
-	mutex_lock(&s->lock);
-	if (weight)
-		vgpu->engine.weight = val;
-	else
-		vgpu->engine.cap = val;
-	mutex_unlock(&s->lock);
-	return count;
+	ret = mdgpu_sched_set_share(vgpu, weight ? &val : NULL,
+				    weight ? NULL : &val);
+	return ret ? ret : count;
 }
 
 static ssize_t sched_weight_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	unsigned int weight;
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.weight));
+	mdgpu_sched_get_share(vgpu, &weight, NULL);
+	return sysfs_emit(buf, "%u\n", weight);
 }
 
 static ssize_t sched_weight_store(struct device *dev,
@@ -169,8 +162,10 @@ static ssize_t sched_cap_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
+	unsigned int cap;
 
-	return sysfs_emit(buf, "%u\n", READ_ONCE(vgpu->engine.cap));
+	mdgpu_sched_get_share(vgpu, NULL, &cap);
+	return sysfs_emit(buf, "%u\n", cap);
 }
 
 static ssize_t sched_cap_store(struct device *dev,
@@ -186,14 +181,10 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct mdgpu_vgpu *vgpu = dev_get_drvdata(dev);
-	struct mdgpu_sched *s = &vgpu->type->pgpu->sched;
 	struct mdgpu_engine_stats st;
 	u64 debt;
 
-	mutex_lock(&s->lock);
-	st = vgpu->engine.stats;
-	debt = mdgpu_sched_debt(vgpu);
-	mutex_unlock(&s->lock);
+	mdgpu_sched_vgpu_stats(vgpu, &st, &debt);
 	return sysfs_emit(buf,
 			  "busy_ns %llu\nslices %llu\npreemptions %llu\n"
 			  "cmds_completed %llu\ncmds_rejected %llu\nfences %llu\n"

@@ -45,6 +45,7 @@
 
 #include "compat.h"
 #include "mdgpu.h"
+#include "vram.h"
 
 static atomic_long_t mdgpu_vram_used_pages = ATOMIC_LONG_INIT(0);
 static unsigned long mdgpu_vram_limit_pages;
@@ -124,14 +125,11 @@ static unsigned int mdgpu_vram_drop_page(struct page *page)
 	return 0;
 }
 
-/**
- * mdgpu_vram_used_bytes() - host memory charged for VRAM pages
- *
- * Every vGPU's live VRAM plus the orphans something still holds.
- *
- * Return: bytes.
+/*
+ * Host memory charged for VRAM pages, bytes: every vGPU's live VRAM plus
+ * the orphans something still holds.
  */
-u64 mdgpu_vram_used_bytes(void)
+static u64 mdgpu_vram_used_bytes(void)
 {
 	mdgpu_vram_reap();
 	return (u64)atomic_long_read(&mdgpu_vram_used_pages) << PAGE_SHIFT;
@@ -181,16 +179,6 @@ void mdgpu_vram_module_exit(void)
 		atomic_long_dec(&mdgpu_vram_used_pages);
 	}
 	mdgpu_vram_nr_orphans = 0;
-}
-
-/**
- * mdgpu_vram_limit_bytes() - the limit set by mdgpu_vram_module_init()
- *
- * Return: bytes.
- */
-u64 mdgpu_vram_limit_bytes(void)
-{
-	return (u64)mdgpu_vram_limit_pages << PAGE_SHIFT;
 }
 
 /**
@@ -369,6 +357,20 @@ void mdgpu_vram_put_pages(struct page **pages, unsigned long nr)
 		if (pages[i])
 			put_page(pages[i]);
 	mdgpu_vram_reap();
+}
+
+/* Record a write of @len bytes at @off while tracking; vram->lock held. */
+static void mdgpu_vram_mark_dirty(struct mdgpu_vram *vram, u64 off, u64 len)
+{
+	unsigned long index, last;
+
+	lockdep_assert_held(&vram->lock);
+	if (!vram->dirty || !len)
+		return;
+	last = (off + len - 1) >> PAGE_SHIFT;
+	for (index = off >> PAGE_SHIFT; index <= last; index++)
+		if (!test_and_set_bit(index, vram->dirty))
+			atomic_long_inc(&vram->nr_dirty);
 }
 
 /**
@@ -655,25 +657,6 @@ unsigned long *mdgpu_vram_bitmap_alloc(struct mdgpu_vram *vram)
 {
 	return kvcalloc(BITS_TO_LONGS(vram->nr_pages), sizeof(unsigned long),
 			GFP_KERNEL_ACCOUNT);
-}
-
-/**
- * mdgpu_vram_mark_dirty() - record a write to VRAM while tracking
- * @vram: the VRAM, its lock held (read or write)
- * @off: byte offset written
- * @len: bytes written
- */
-void mdgpu_vram_mark_dirty(struct mdgpu_vram *vram, u64 off, u64 len)
-{
-	unsigned long index, last;
-
-	lockdep_assert_held(&vram->lock);
-	if (!vram->dirty || !len)
-		return;
-	last = (off + len - 1) >> PAGE_SHIFT;
-	for (index = off >> PAGE_SHIFT; index <= last; index++)
-		if (!test_and_set_bit(index, vram->dirty))
-			atomic_long_inc(&vram->nr_dirty);
 }
 
 /**
