@@ -190,9 +190,9 @@ def linux(out, vmlinux, initramfs):
                          "console=ttyS0 lpj=4000000 tsc=reliable panic=-1"],
                   os.path.join(out, "linux-console.log"))
         mark("first kernel line", rb"Linux version", 300)
-        m = mark("bochs-drm bound", rb"MDGPU driver=(\S*)", 600)
+        m = mark("bochs-drm bound", rb"MDGPU driver=(\S*)\r?\n", 600)
         check(m.group(1) == b"bochs-drm", "the vGPU's driver is %r" % m.group(1))
-        m = mark("modes", rb"MDGPU modes=([^\r\n]*)", 60)
+        m = mark("modes", rb"MDGPU modes=([^\r\n]*)\r?\n", 60)
         modes = m.group(1).split()
         check(modes == [b"1024x768"],
               "bochs-drm's modes %r are not the EDID's 1024x768 alone" % modes)
@@ -217,7 +217,7 @@ def linux(out, vmlinux, initramfs):
         check((w2, h2) == (800, 600), "after the guest's DRM mode set the host "
               "shows %dx%d, not 800x600" % (w2, h2))
         g.send("go")
-        m = mark("ring: fence and MSI", rb"MDGPU ring ([^\r\n]*)", 300)
+        m = mark("ring: fence and MSI", rb"MDGPU ring ([^\r\n]*)\r?\n", 300)
         res = dict(kv.split(b"=", 1) for kv in m.group(1).split())
         check(res.get(b"fence") == b"0x6d64677075", "fence %r" % res.get(b"fence"))
         check(res.get(b"msi") == b"1", "MSI arrivals %r" % res.get(b"msi"))
