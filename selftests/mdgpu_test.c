@@ -5,12 +5,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -244,67 +242,12 @@ static int mdgpu_test_restore_pgpus(char *msg, size_t size)
 	return 0;
 }
 
-/*
- * Close this process's own VFIO files (containers, groups, devices). A
- * teardown that runs in the process that still holds a vGPU (the 6.12
- * harness after a failed ASSERT, see mdgpu_harness.h) would otherwise wait
- * forever in the removal: VFIO waits for the device to be released, by
- * the very process that asked for the removal.
- */
-static void mdgpu_test_close_own_vfio(void)
-{
-	char link[PATH_MAX], path[64];
-	struct dirent *d;
-	DIR *dir;
-	ssize_t n;
-	int fd;
-
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		fd = atoi(d->d_name);
-		if (fd <= 2 || fd == dirfd(dir))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (!strncmp(link, "/dev/vfio/", 10) ||
-		    !strcmp(link, "anon_inode:[vfio-device]"))
-			close(fd);
-	}
-	closedir(dir);
-}
-
-/* Unmap this process's mappings of VFIO devices: each holds its device. */
-static void mdgpu_test_unmap_own_vfio(void)
-{
-	unsigned long start, end;
-	char line[512];
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "anon_inode:[vfio-device]") ||
-		    sscanf(line, "%lx-%lx", &start, &end) != 2)
-			continue;
-		munmap((void *)start, end - start);
-	}
-	fclose(f);
-}
-
 int mdgpu_test_restore_idle_defaults(char *msg, size_t size)
 {
 	struct mdgpu_vgpu_list vgpus;
 	unsigned int i;
 	int ret;
 
-	mdgpu_test_unmap_own_vfio();
-	mdgpu_test_close_own_vfio();
 	if (!mdgpu_vgpu_list(NULL, &vgpus)) {
 		for (i = 0; i < vgpus.count; i++)
 			mdgpu_vgpu_remove(vgpus.uuid[i]);
