@@ -70,8 +70,8 @@ def write_domain(tmp, name, hostdev, ram_mb=64, args=()):
 
 
 class RootQemu:
-    """libvirt's QEMU as root, without namespaces, cgroups or a security
-    driver (the test VM's 9p/overlay root need not support them): appended
+    """libvirt's QEMU as root, without namespaces, cgroups, a security
+    driver or virtlogd (the test VM runs none of them): appended
     to qemu.conf before libvirtd starts, the file restored on exit."""
     CONF = "/etc/libvirt/qemu.conf"
 
@@ -83,7 +83,9 @@ class RootQemu:
             self.before = None
         with open(self.CONF, "a") as f:
             f.write('\nuser = "root"\ngroup = "root"\nnamespaces = []\n'
-                    'cgroup_controllers = []\nsecurity_driver = "none"\n')
+                    'cgroup_controllers = []\nsecurity_driver = "none"\n'
+                    # QEMU's output to a file: no virtlogd in the test VM.
+                    'stdio_handler = "file"\n')
         return self
 
     def __exit__(self, *exc):

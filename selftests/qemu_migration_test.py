@@ -430,6 +430,12 @@ def pre_copy_while_the_ring_writes_vram_ends_identical(self=None):
               "no vGPU data moved while the source ran (no pre-copy)")
         check(len(set(heads)) > 1, "the source's ring did not run during "
               "pre-copy (HEAD %s)" % heads)
+        # A destination started with -S (no autostart) waits paused for
+        # its manager's `cont`, as libvirt sends it.
+        check(wait_status(dst, ("paused", "running")) in ("paused", "running"),
+              "destination is %s" % dst.status())
+        if dst.status() == "paused":
+            dst.q.qmp_cmd("cont")
         check(wait_status(dst, ("running",)) == "running",
               "destination is %s" % dst.status())
         check(dst.wait_fence(3), "the last fence did not land in the "
