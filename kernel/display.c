@@ -175,6 +175,12 @@ static unsigned int mdgpu_dispi_bits(u16 bpp)
 	return bpp == 15 ? 16 : bpp;
 }
 
+/* The BANK register's bits: 64 KiB banks of VRAM (no legacy window). */
+static u16 mdgpu_dispi_bank_mask(struct mdgpu_vgpu *vgpu)
+{
+	return min_t(u64, vgpu->vram.size >> 16, 0x10000) - 1;
+}
+
 /* Bytes per line of the mode the DISPI registers describe. */
 static u32 mdgpu_dispi_line(const u16 *r)
 {
@@ -336,7 +342,6 @@ u16 mdgpu_dispi_read(struct mdgpu_vgpu *vgpu, unsigned int index)
 void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 {
 	u16 *r = vgpu->display.dispi;
-	u32 bank_mask;
 
 	lockdep_assert_held(&vgpu->lock);
 	switch (index) {
@@ -355,8 +360,7 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 		break;
 	case MDGPU_DISPI_BANK:
 		/* 64 KiB banks of VRAM (banking itself: no legacy window) */
-		bank_mask = min_t(u64, vgpu->vram.size >> 16, 0x10000) - 1;
-		r[index] = val & bank_mask;
+		r[index] = val & mdgpu_dispi_bank_mask(vgpu);
 		return;
 	case MDGPU_DISPI_ENABLE:
 		if ((val & MDGPU_DISPI_ENABLED) &&
@@ -396,7 +400,6 @@ void mdgpu_dispi_write(struct mdgpu_vgpu *vgpu, unsigned int index, u16 val)
 int mdgpu_dispi_restore(struct mdgpu_vgpu *vgpu, const u16 *regs)
 {
 	u16 saved[MDGPU_DISPI_NR_REGS], *r = vgpu->display.dispi;
-	u32 bank_mask = min_t(u64, vgpu->vram.size >> 16, 0x10000) - 1;
 	bool same;
 
 	lockdep_assert_held(&vgpu->lock);
@@ -404,7 +407,7 @@ int mdgpu_dispi_restore(struct mdgpu_vgpu *vgpu, const u16 *regs)
 	    regs[MDGPU_DISPI_ID] > MDGPU_DISPI_ID5 ||
 	    regs[MDGPU_DISPI_VIDEO_MEMORY_64K] !=
 	    r[MDGPU_DISPI_VIDEO_MEMORY_64K] ||
-	    regs[MDGPU_DISPI_BANK] & ~bank_mask)
+	    regs[MDGPU_DISPI_BANK] & ~mdgpu_dispi_bank_mask(vgpu))
 		return -EINVAL;
 	memcpy(saved, r, sizeof(saved));
 	memcpy(r, regs, sizeof(saved));

@@ -149,16 +149,11 @@ static int mdgpu_vfio_open_device(struct mdgpu_vfio *v)
 	return 0;
 }
 
-int mdgpu_vfio_open_pci(struct mdgpu_vfio *v, const char *bdf)
+/* Container, group, device of the named v->uuid; all or nothing. */
+static int mdgpu_vfio_open_named(struct mdgpu_vfio *v)
 {
 	int ret;
 
-	mdgpu_vfio_init(v);
-	if (strlen(bdf) >= sizeof(v->uuid))
-		return mdgpu_fail(EINVAL, "VFIO open: \"%s\" is not a PCI address",
-				  bdf);
-	strcpy(v->uuid, bdf);
-	v->pci = true;
 	ret = mdgpu_vfio_open_container(v);
 	if (!ret)
 		ret = mdgpu_vfio_open_group(v);
@@ -169,24 +164,25 @@ int mdgpu_vfio_open_pci(struct mdgpu_vfio *v, const char *bdf)
 	return ret;
 }
 
+int mdgpu_vfio_open_pci(struct mdgpu_vfio *v, const char *bdf)
+{
+	mdgpu_vfio_init(v);
+	if (strlen(bdf) >= sizeof(v->uuid))
+		return mdgpu_fail(EINVAL, "VFIO open: \"%s\" is not a PCI address",
+				  bdf);
+	strcpy(v->uuid, bdf);
+	v->pci = true;
+	return mdgpu_vfio_open_named(v);
+}
+
 int mdgpu_vfio_open(struct mdgpu_vfio *v, const char *uuid)
 {
-	int ret;
-
 	mdgpu_vfio_init(v);
 	if (!mdgpu_uuid_is_valid(uuid))
 		return mdgpu_fail(EINVAL, "VFIO open: \"%s\" is not a UUID",
 				  uuid);
 	memcpy(v->uuid, uuid, MDGPU_UUID_SIZE);
-
-	ret = mdgpu_vfio_open_container(v);
-	if (!ret)
-		ret = mdgpu_vfio_open_group(v);
-	if (!ret)
-		ret = mdgpu_vfio_open_device(v);
-	if (ret)
-		mdgpu_vfio_close(v);
-	return ret;
+	return mdgpu_vfio_open_named(v);
 }
 
 int mdgpu_vfio_region_info(struct mdgpu_vfio *v, uint32_t index,
